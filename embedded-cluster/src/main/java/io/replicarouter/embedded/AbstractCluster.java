@@ -399,8 +399,17 @@ abstract class AbstractCluster implements PostgresCluster {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    /**
+     * Control statements use the {@code postgres} maintenance database: the cluster's own database does not
+     * exist on a replica until it has replayed its creation.
+     */
+    private static Connection controlConnection(ClusterNode node) throws SQLException {
+        return new ClusterNode(node.name(), node.host(), node.port(), "postgres", node.username(), node.password(),
+                node.dataDir()).connect();
+    }
+
     protected void execute(ClusterNode node, String action, String sql) {
-        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+        try (Connection c = controlConnection(node); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw failure(node, action, e);
@@ -408,7 +417,8 @@ abstract class AbstractCluster implements PostgresCluster {
     }
 
     protected String queryString(ClusterNode node, String action, String sql) {
-        try (Connection c = node.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = controlConnection(node); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException e) {
             throw failure(node, action, e);

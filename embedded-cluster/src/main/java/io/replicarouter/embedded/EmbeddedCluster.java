@@ -93,9 +93,7 @@ public final class EmbeddedCluster extends AbstractCluster {
         ClusterNode primary = startNew("primary", primaryDir);
         register(primary, null, true);
         if (!spec.database().equals("postgres")) {
-            ClusterNode admin = new ClusterNode("primary", primary.host(), primary.port(), "postgres",
-                    spec.username(), spec.password(), primaryDir);
-            execute(admin, "create database", "CREATE DATABASE " + spec.database());
+            execute(primary, "create database", "CREATE DATABASE " + spec.database());
         }
         for (int i = 0; i < spec.replicas(); i++) {
             String name = ClusterSpec.replicaName(i);
@@ -156,6 +154,11 @@ public final class EmbeddedCluster extends AbstractCluster {
         List<String> cmd = new ArrayList<>(List.of(binaries.program("initdb").toString(),
                 "-D", dataDir.toString(), "-U", spec.username(), "-E", "UTF8", "--locale=C",
                 "--no-sync", "--no-instructions"));
+        ServerConfig.effective(spec.settings()).forEach((name, value) -> {
+            if (ServerConfig.STANDBY_MINIMUMS.contains(name)) {
+                cmd.addAll(List.of("-c", name + "=" + value));
+            }
+        });
         Path pwfile = null;
         if (spec.usesPassword()) {
             pwfile = root.resolve("pwfile");

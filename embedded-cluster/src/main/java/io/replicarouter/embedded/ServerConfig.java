@@ -36,10 +36,25 @@ final class ServerConfig {
         return s;
     }
 
-    /** The defaults overlaid with the user's settings, as {@code postgresql.conf} lines. */
-    static String render(Map<String, String> userSettings) {
+    /**
+     * Settings a hot standby refuses to run with when they are lower than on its primary. pg_control records
+     * the values of the last checkpoint, and a replica copied from a fresh initdb reads initdb's values: so
+     * these are given to initdb itself ({@code initdb -c}), else a lower value (max_connections=50) would
+     * stop every replica with "recovery aborted because of insufficient parameter settings".
+     */
+    static final java.util.Set<String> STANDBY_MINIMUMS = java.util.Set.of("max_connections", "max_worker_processes",
+            "max_wal_senders", "max_prepared_transactions", "max_locks_per_transaction");
+
+    /** The defaults overlaid with the user's settings. */
+    static Map<String, String> effective(Map<String, String> userSettings) {
         Map<String, String> all = defaults();
         all.putAll(userSettings);
+        return all;
+    }
+
+    /** The defaults overlaid with the user's settings, as {@code postgresql.conf} lines. */
+    static String render(Map<String, String> userSettings) {
+        Map<String, String> all = effective(userSettings);
         StringBuilder sb = new StringBuilder("\n# --- written by replica-router embedded-cluster ---\n");
         all.forEach((name, value) -> sb.append(name).append(" = ").append(quote(value)).append('\n'));
         return sb.toString();
