@@ -74,4 +74,12 @@ class ClusterBuilderTest {
         assertThat(spec.username()).isEqualTo("postgres");
         assertThat(spec.usesPassword()).isFalse();
     }
+
+    @Test
+    void containerImageMustBeNamed() {
+        assertThatThrownBy(() -> ContainerCluster.builder().image(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image");
+        assertThatThrownBy(() -> ContainerCluster.builder().replicas(-2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-2");
+    }
 }

@@ -51,7 +51,7 @@ public final class EmbeddedClusterExtension implements BeforeAllCallback, Before
         ExtensionContext storeContext = config.scope() == WithEmbeddedCluster.Scope.JVM
                 ? context.getRoot() : classContext(context);
         return storeContext.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(key, k -> new ClusterHolder(() -> start(config)), ClusterHolder.class);
+                .computeIfAbsent(key, k -> new ClusterHolder(() -> start(config)), ClusterHolder.class);
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
