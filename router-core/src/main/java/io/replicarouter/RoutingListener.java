@@ -1,0 +1,31 @@
+package io.replicarouter;
+
+import java.sql.SQLException;
+
+/**
+ * Observes the router. Every method has a no-op default, so an implementation overrides only what it needs.
+ * Methods run on the application's thread inside JDBC calls: keep them fast and never throw (an exception
+ * from a listener is logged and swallowed).
+ */
+public interface RoutingListener {
+
+    /** A listener that does nothing. */
+    RoutingListener NONE = new RoutingListener() {
+    };
+
+    /** A statement (or a transaction's first statement) was sent to {@code node}. */
+    default void routed(String node, RouteReason reason) {
+    }
+
+    /** A read failed on {@code failedNode} before returning rows and is retried on {@code nextNode}. */
+    default void retried(String failedNode, String nextNode, SQLException cause) {
+    }
+
+    /** A node failed (connection error) and gets no traffic until its cool-down has passed. */
+    default void nodeDown(String node, SQLException cause) {
+    }
+
+    /** A node marked down answered again. */
+    default void nodeUp(String node) {
+    }
+}

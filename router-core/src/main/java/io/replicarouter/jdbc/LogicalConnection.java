@@ -1,0 +1,867 @@
+package io.replicarouter.jdbc;
+
+import io.replicarouter.NoReplicaPolicy;
+import io.replicarouter.RouteReason;
+import io.replicarouter.RoutingListener;
+import io.replicarouter.routing.ConnectionState;
+import io.replicarouter.routing.Plan;
+import io.replicarouter.routing.RoutePlanner;
+import io.replicarouter.routing.Router;
+import io.replicarouter.sql.Classification;
+import io.replicarouter.topology.Node;
+import io.replicarouter.topology.NodeRole;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * The connection an application gets from {@link io.replicarouter.RoutingDataSource}. It binds physical
+ * connections from the nodes' pools lazily, when a statement needs one, and keeps at most one per node for
+ * its life. Connection-level settings are recorded and applied to every physical connection it binds.
+ * Not thread-safe, like any JDBC connection.
+ */
+public final class LogicalConnection implements Connection, ConnectionState {
+
+    private static final int UNSET = -1;
+
+    private final RoutingContext ctx;
+    private final Connection[] physical;
+    private final List<LogicalStatement> statements = new ArrayList<>(2);
+
+    private boolean closed;
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    private int isolation = UNSET;
+    private int holdability = UNSET;
+    private String schema;
+    private String catalog;
+    private Map<String, Class<?>> typeMap;
+    private Properties clientInfo;
+    private Executor networkTimeoutExecutor;
+    private int networkTimeout = UNSET;
+
+    private boolean pinned;
+    private Node txNode;
+    private RouteReason txReason;
+    private Node lastReplica;
+
+    public LogicalConnection(RoutingContext ctx) {
+        this.ctx = ctx;
+        this.physical = new Connection[ctx.router().topology().all().size()];
+    }
+
+    // ---- routing ----
+
+    /** Where a statement runs, decided once per execution. */
+    record Binding(Node node, RouteReason reason, boolean retryable) {
+    }
+
+    /** Plans and binds a statement; reports the decision. */
+    Binding route(Classification c) throws SQLException {
+        checkOpen();
+        Plan plan = RoutePlanner.plan(this, c, ctx.forcedPrimary().getAsBoolean());
+        Router router = ctx.router();
+        Node node;
+        RouteReason reason = plan.reason();
+        switch (plan.target()) {
+            case TRANSACTION -> {
+                node = txNode;
+                reason = txReason;
+            }
+            case PRIMARY -> node = router.primary();
+            default -> {
+                node = router.chooseReplica(autoCommit ? lastReplica : null, null);
+                if (node == null) {
+                    node = fallback();
+                    reason = RouteReason.NO_REPLICA_FALLBACK;
+                } else if (autoCommit) {
+                    lastReplica = node;
+                }
+            }
+        }
+        if (plan.pin()) {
+            pinned = true;
+        }
+        if (!autoCommit && txNode == null) {
+            txNode = node;
+            txReason = reason;
+        }
+        report(node, reason);
+        return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ);
+    }
+
+    private Node fallback() throws SQLException {
+        if (ctx.router().noReplicaPolicy() == NoReplicaPolicy.FAIL) {
+            throw new SQLNonTransientConnectionException(
+                    "no replica is eligible for this read and noReplicaPolicy is FAIL", "08001");
+        }
+        return ctx.router().primary();
+    }
+
+    /**
+     * After a failed read: marks the node down when it was a connection failure, releases its physical
+     * connection, and picks the next node: another eligible replica on the first retry, then the primary.
+     */
+    Binding retry(Binding failed, SQLException cause, int attempt) throws SQLException {
+        Node bad = failed.node();
+        if (SqlErrors.isConnectionFailure(cause)) {
+            bad.health().markDown(cause);
+        }
+        release(bad);
+        if (lastReplica == bad) {
+            lastReplica = null;
+        }
+        Node next = null;
+        if (attempt == 1 && bad.role() == NodeRole.REPLICA) {
+            next = ctx.router().chooseReplica(null, bad);
+        }
+        boolean lastChance = next == null;
+        if (next == null) {
+            next = ctx.router().primary();
+        }
+        if (next == bad) {
+            throw cause;
+        }
+        RoutingListener listener = ctx.listener();
+        if (listener != RoutingListener.NONE) {
+            listener.retried(bad.name(), next.name(), cause);
+        }
+        report(next, RouteReason.RETRY);
+        return new Binding(next, RouteReason.RETRY, !lastChance);
+    }
+
+    private void report(Node node, RouteReason reason) {
+        RoutingListener listener = ctx.listener();
+        if (listener != RoutingListener.NONE) {
+            listener.routed(node.name(), reason);
+        }
+    }
+
+    RoutingContext context() {
+        return ctx;
+    }
+
+    /**
+     * The physical connection on {@code node}, borrowed and set up on first use, in the autocommit mode the
+     * statement needs (off for the transaction's node while a transaction runs).
+     */
+    Connection physical(Node node) throws SQLException {
+        int i = node.index();
+        Connection c = physical[i];
+        if (c == null) {
+            c = node.borrow();
+            try {
+                applySettings(c);
+            } catch (SQLException e) {
+                physical[i] = c;
+                release(node);
+                throw e;
+            }
+            physical[i] = c;
+        }
+        boolean wantAutoCommit = autoCommit || node != txNode;
+        if (c.getAutoCommit() != wantAutoCommit) {
+            c.setAutoCommit(wantAutoCommit);
+        }
+        return c;
+    }
+
+    /** Returns a node's physical connection to its pool (after a failure, or on close). */
+    void release(Node node) {
+        Connection c = physical[node.index()];
+        if (c == null) {
+            return;
+        }
+        physical[node.index()] = null;
+        for (LogicalStatement s : statements) {
+            s.forget(c);
+        }
+        try {
+            node.giveBack(c);
+        } catch (SQLException | RuntimeException ignored) {
+            // a broken connection: the pool evicts it
+        }
+    }
+
+    private void applySettings(Connection c) throws SQLException {
+        if (readOnly) {
+            c.setReadOnly(true);
+        }
+        if (isolation != UNSET) {
+            c.setTransactionIsolation(isolation);
+        }
+        if (holdability != UNSET) {
+            c.setHoldability(holdability);
+        }
+        if (schema != null) {
+            c.setSchema(schema);
+        }
+        if (catalog != null) {
+            c.setCatalog(catalog);
+        }
+        if (typeMap != null) {
+            c.setTypeMap(typeMap);
+        }
+        if (clientInfo != null) {
+            c.setClientInfo(clientInfo);
+        }
+        if (networkTimeout != UNSET) {
+            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
+        }
+    }
+
+    /** The connection metadata and similar APIs use: the transaction's node, else a bound one, else the primary. */
+    private Connection anyBound() throws SQLException {
+        checkOpen();
+        if (txNode != null) {
+            return physical(txNode);
+        }
+        Node primary = ctx.router().topology().primary();
+        if (primary != null && physical[primary.index()] != null) {
+            return physical[primary.index()];
+        }
+        for (Connection c : physical) {
+            if (c != null) {
+                return c;
+            }
+        }
+        return physical(ctx.router().primary());
+    }
+
+    /** For primary-only APIs (callable statements, savepoints, LOBs): binds the primary, or the transaction's node. */
+    private Connection primaryForApi() throws SQLException {
+        checkOpen();
+        if (txNode != null) {
+            return physical(txNode);
+        }
+        Node primary = ctx.router().primary();
+        if (!autoCommit) {
+            txNode = primary;
+            txReason = RouteReason.PRIMARY_ONLY_API;
+        }
+        report(primary, RouteReason.PRIMARY_ONLY_API);
+        return physical(primary);
+    }
+
+    void register(LogicalStatement s) {
+        statements.add(s);
+    }
+
+    void unregister(LogicalStatement s) {
+        statements.remove(s);
+    }
+
+    // ---- ConnectionState ----
+
+    @Override
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public int isolation() {
+        return isolation;
+    }
+
+    @Override
+    public boolean pinnedToPrimary() {
+        return pinned;
+    }
+
+    @Override
+    public boolean transactionBound() {
+        return txNode != null;
+    }
+
+    /** The node the current transaction runs on, or {@code null}; for tests and diagnostics. */
+    public String transactionNode() {
+        return txNode == null ? null : txNode.name();
+    }
+
+    // ---- statements ----
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return new LogicalStatement(this, c -> c.createStatement(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        return new LogicalStatement(this, c -> c.createStatement(resultSetType, resultSetConcurrency,
+                resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        checkOpen();
+        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        checkOpen();
+        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+                                              int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return new LogicalPreparedStatement(this, sql,
+                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        checkOpen();
+        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, columnIndexes));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        checkOpen();
+        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, columnNames));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return new LogicalCallableStatement(primaryForApi().prepareCall(sql), this);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return new LogicalCallableStatement(primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency), this);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+                                         int resultSetHoldability) throws SQLException {
+        return new LogicalCallableStatement(
+                primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this);
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        return anyBound().nativeSQL(sql);
+    }
+
+    // ---- transactions ----
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        checkOpen();
+        if (this.autoCommit == autoCommit) {
+            return;
+        }
+        if (autoCommit && txNode != null) {
+            physical(txNode).setAutoCommit(true); // commits the running transaction, as JDBC requires
+            txNode = null;
+        }
+        this.autoCommit = autoCommit;
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return autoCommit;
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("Cannot commit when autoCommit is enabled.", "25P01");
+        }
+        if (txNode != null) {
+            Node node = txNode;
+            txNode = null;
+            try {
+                physical[node.index()].commit();
+            } catch (SQLException e) {
+                throw SqlErrors.withNode(e, node.name());
+            }
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
+        }
+        if (txNode != null) {
+            Node node = txNode;
+            txNode = null;
+            Connection c = physical[node.index()];
+            if (c != null) {
+                try {
+                    c.rollback();
+                } catch (SQLException e) {
+                    throw SqlErrors.withNode(e, node.name());
+                }
+            }
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return primaryForApi().setSavepoint();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return primaryForApi().setSavepoint(name);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        primaryForApi().rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        primaryForApi().releaseSavepoint(savepoint);
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        if (this.readOnly == readOnly) {
+            return;
+        }
+        if (txNode != null) {
+            throw new SQLException("Cannot change transaction read-only property in the middle of a transaction.",
+                    "25001");
+        }
+        this.readOnly = readOnly;
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setReadOnly(readOnly);
+            }
+        }
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        if (txNode != null) {
+            physical(txNode).setTransactionIsolation(level); // the driver decides whether that is allowed now
+        }
+        isolation = level;
+        for (Connection c : physical) {
+            if (c != null && (txNode == null || c != physical[txNode.index()])) {
+                c.setTransactionIsolation(level);
+            }
+        }
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        return isolation != UNSET ? isolation : anyBound().getTransactionIsolation();
+    }
+
+    // ---- settings replayed on every physical connection ----
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        this.catalog = catalog;
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setCatalog(catalog);
+            }
+        }
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        return catalog != null ? catalog : anyBound().getCatalog();
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        checkOpen();
+        this.schema = schema;
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setSchema(schema);
+            }
+        }
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        return schema != null ? schema : anyBound().getSchema();
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        checkOpen();
+        this.holdability = holdability;
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setHoldability(holdability);
+            }
+        }
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        return holdability != UNSET ? holdability : anyBound().getHoldability();
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        return typeMap != null ? typeMap : anyBound().getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        this.typeMap = map;
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setTypeMap(map);
+            }
+        }
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (clientInfo == null) {
+            clientInfo = new Properties();
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setClientInfo(name, value);
+            }
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        clientInfo = new Properties();
+        clientInfo.putAll(properties);
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setClientInfo(properties);
+            }
+        }
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        if (clientInfo != null && clientInfo.containsKey(name)) {
+            return clientInfo.getProperty(name);
+        }
+        return anyBound().getClientInfo(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        Properties all = new Properties();
+        all.putAll(anyBound().getClientInfo());
+        if (clientInfo != null) {
+            all.putAll(clientInfo);
+        }
+        return all;
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        if (milliseconds < 0) {
+            throw new SQLException("network timeout must be >= 0, was " + milliseconds, "22023");
+        }
+        networkTimeoutExecutor = executor;
+        networkTimeout = milliseconds;
+        for (Connection c : physical) {
+            if (c != null) {
+                c.setNetworkTimeout(executor, milliseconds);
+            }
+        }
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        return networkTimeout != UNSET ? networkTimeout : anyBound().getNetworkTimeout();
+    }
+
+    // ---- metadata, warnings, validity ----
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        return new RoutedDatabaseMetaData(anyBound().getMetaData(), this);
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        SQLWarning first = null;
+        for (Connection c : physical) {
+            if (c != null) {
+                SQLWarning w = c.getWarnings();
+                if (w != null) {
+                    if (first == null) {
+                        first = w;
+                    } else {
+                        first.setNextWarning(w);
+                    }
+                }
+            }
+        }
+        return first;
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        for (Connection c : physical) {
+            if (c != null) {
+                c.clearWarnings();
+            }
+        }
+    }
+
+    /**
+     * Valid when open and every bound physical connection is valid; with none bound, when a primary
+     * connection can be borrowed and is valid (it is returned at once).
+     */
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (timeout < 0) {
+            throw new SQLException("isValid timeout must be >= 0, was " + timeout, "22023");
+        }
+        if (closed) {
+            return false;
+        }
+        boolean any = false;
+        for (Connection c : physical) {
+            if (c != null) {
+                any = true;
+                if (!c.isValid(timeout)) {
+                    return false;
+                }
+            }
+        }
+        if (any) {
+            return true;
+        }
+        try {
+            Node primary = ctx.router().primary();
+            Connection c = primary.borrow();
+            try {
+                return c.isValid(timeout);
+            } finally {
+                primary.giveBack(c);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    // ---- primary-only objects ----
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return primaryForApi().createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return primaryForApi().createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return primaryForApi().createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return primaryForApi().createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return anyBound().createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return anyBound().createStruct(typeName, attributes);
+    }
+
+    // ---- close ----
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (LogicalStatement s : statements.toArray(new LogicalStatement[0])) {
+            s.markClosed();
+        }
+        statements.clear();
+        SQLException failure = null;
+        List<Node> all = ctx.router().topology().all();
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            if (c != null) {
+                physical[i] = null;
+                try {
+                    all.get(i).giveBack(c);
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+            }
+        }
+        txNode = null;
+        if (failure != null && !SqlErrors.isConnectionFailure(failure)) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (executor == null) {
+            throw new SQLException("abort needs an executor", "22023");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Node> all = ctx.router().topology().all();
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            if (c != null) {
+                physical[i] = null;
+                Node node = all.get(i);
+                try {
+                    c.abort(executor);
+                } finally {
+                    try {
+                        node.giveBack(c);
+                    } catch (SQLException ignored) {
+                        // aborted: the pool discards it
+                    }
+                }
+            }
+        }
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLNonTransientConnectionException("This connection has been closed.", "08003");
+        }
+    }
+
+    // ---- wrapper ----
+
+    /**
+     * Unwraps to this connection, or to the driver's connection (e.g. {@code org.postgresql.PGConnection}):
+     * the latter gives the application a physical connection the router cannot see into, so this logical
+     * connection pins itself to the primary (or its transaction's node) and returns that node's connection.
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (txNode == null) {
+            pinned = true;
+        }
+        return primaryForApi().unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return true;
+        }
+        for (Connection c : physical) {
+            if (c != null) {
+                return c.isWrapperFor(iface);
+            }
+        }
+        Node primary = ctx.router().primary();
+        Connection c = primary.borrow();
+        try {
+            return c.isWrapperFor(iface);
+        } finally {
+            primary.giveBack(c);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogicalConnection" + (closed ? "[closed]" : "")
+                + (txNode != null ? "[tx on " + txNode.name() + "]" : "") + (pinned ? "[pinned]" : "");
+    }
+
+    static SQLFeatureNotSupportedException unsupported(String what) {
+        return new SQLFeatureNotSupportedException(what + " is not supported", "0A000");
+    }
+}

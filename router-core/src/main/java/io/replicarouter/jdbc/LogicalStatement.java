@@ -1,0 +1,632 @@
+package io.replicarouter.jdbc;
+
+import io.replicarouter.sql.Classification;
+import io.replicarouter.sql.Hint;
+import io.replicarouter.sql.StatementType;
+import io.replicarouter.topology.Node;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A statement of a {@link LogicalConnection}. Each execution is routed on its own; the physical statement
+ * for a node is created on first use (with the recorded settings) and kept while that node's physical
+ * connection is. Results, update counts and warnings come from the physical statement of the last execution.
+ */
+class LogicalStatement implements Statement {
+
+    /** Creates the physical statement on a physical connection. */
+    @FunctionalInterface
+    interface Factory {
+        Statement create(Connection c) throws SQLException;
+    }
+
+    /** One execution on a physical statement. */
+    @FunctionalInterface
+    interface Exec<T> {
+        T run(Statement physical) throws SQLException;
+    }
+
+    static final Classification BATCH = new Classification(StatementType.WRITE, Hint.NONE, "batch");
+    private static final int UNSET = Integer.MIN_VALUE;
+
+    final LogicalConnection conn;
+    private final Factory factory;
+    private final Statement[] byNode;
+    private final Connection[] byNodeConnection;
+    private Statement current;
+    private ResultSet lastPhysicalResult;
+    private RoutedResultSet lastResult;
+    private boolean closed;
+    private List<String> batch;
+
+    private int fetchSize = UNSET;
+    private int fetchDirection = UNSET;
+    private int maxRows = UNSET;
+    private long largeMaxRows = UNSET;
+    private int maxFieldSize = UNSET;
+    private int queryTimeout = UNSET;
+    private Boolean escapeProcessing;
+    private Boolean poolable;
+    private boolean closeOnCompletion;
+    private String cursorName;
+
+    LogicalStatement(LogicalConnection conn, Factory factory) {
+        this.conn = conn;
+        this.factory = factory;
+        int nodes = conn.context().router().topology().all().size();
+        this.byNode = new Statement[nodes];
+        this.byNodeConnection = new Connection[nodes];
+        conn.register(this);
+    }
+
+    // ---- routing and execution ----
+
+    /**
+     * Routes {@code c}, runs {@code exec} on the chosen node's physical statement and, for an autocommit
+     * read that failed with a connection error or a recovery conflict before returning anything, runs it
+     * again on another replica, then on the primary. Anything else fails with the node named.
+     */
+    final <T> T execute(Classification c, Exec<T> exec) throws SQLException {
+        checkOpen();
+        LogicalConnection.Binding b = conn.route(c);
+        boolean measure = conn.context().measureLatency();
+        for (int attempt = 1; ; attempt++) {
+            Node node = b.node();
+            Statement physical;
+            try {
+                physical = physicalFor(node);
+            } catch (SQLException e) {
+                if (b.retryable() && retryAllowed()) {
+                    b = conn.retry(b, e, attempt);
+                    continue;
+                }
+                throw SqlErrors.withNode(e, node.name());
+            }
+            long start = measure ? System.nanoTime() : 0L;
+            try {
+                T result = exec.run(physical);
+                current = physical;
+                if (measure) {
+                    node.recordLatency(System.nanoTime() - start);
+                }
+                node.health().markUp();
+                return result;
+            } catch (SQLException e) {
+                current = physical;
+                if (b.retryable() && retryAllowed() && SqlErrors.isRetryable(e)) {
+                    b = conn.retry(b, e, attempt);
+                    continue;
+                }
+                if (SqlErrors.isConnectionFailure(e)) {
+                    node.health().markDown(e);
+                }
+                throw SqlErrors.withNode(e, node.name());
+            }
+        }
+    }
+
+    /** Whether this statement's inputs can be sent again (a consumed stream parameter cannot). */
+    boolean retryAllowed() {
+        return true;
+    }
+
+    final Statement physicalFor(Node node) throws SQLException {
+        Connection c = conn.physical(node);
+        int i = node.index();
+        Statement s = byNode[i];
+        if (s == null || byNodeConnection[i] != c) {
+            s = factory.create(c);
+            applySettings(s);
+            byNode[i] = s;
+            byNodeConnection[i] = c;
+        }
+        return s;
+    }
+
+    /** The physical connection {@code c} went back to its pool: its statements are gone. */
+    final void forget(Connection c) {
+        for (int i = 0; i < byNode.length; i++) {
+            if (byNodeConnection[i] == c) {
+                if (current == byNode[i]) {
+                    current = null;
+                }
+                closeQuietly(byNode[i]);
+                byNode[i] = null;
+                byNodeConnection[i] = null;
+            }
+        }
+    }
+
+    private void applySettings(Statement s) throws SQLException {
+        if (fetchSize != UNSET) {
+            s.setFetchSize(fetchSize);
+        }
+        if (fetchDirection != UNSET) {
+            s.setFetchDirection(fetchDirection);
+        }
+        if (maxRows != UNSET) {
+            s.setMaxRows(maxRows);
+        }
+        if (largeMaxRows != UNSET) {
+            s.setLargeMaxRows(largeMaxRows);
+        }
+        if (maxFieldSize != UNSET) {
+            s.setMaxFieldSize(maxFieldSize);
+        }
+        if (queryTimeout != UNSET) {
+            s.setQueryTimeout(queryTimeout);
+        }
+        if (escapeProcessing != null) {
+            s.setEscapeProcessing(escapeProcessing);
+        }
+        if (poolable != null) {
+            s.setPoolable(poolable);
+        }
+        if (cursorName != null) {
+            s.setCursorName(cursorName);
+        }
+    }
+
+    /** Applies a setting to every physical statement already made. */
+    private void eachPhysical(Exec<Void> setter) throws SQLException {
+        checkOpen();
+        for (Statement s : byNode) {
+            if (s != null) {
+                setter.run(s);
+            }
+        }
+    }
+
+    final ResultSet wrap(ResultSet rs) {
+        if (rs == null) {
+            return null;
+        }
+        if (rs != lastPhysicalResult || lastResult == null) {
+            lastPhysicalResult = rs;
+            lastResult = new RoutedResultSet(rs, this);
+        }
+        return lastResult;
+    }
+
+    final Classification classify(String sql) {
+        if (sql == null) {
+            return BATCH; // the driver reports the missing SQL
+        }
+        return conn.context().classifier().classify(sql);
+    }
+
+    // ---- Statement: execution ----
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        return execute(classify(sql), s -> wrap(s.executeQuery(sql)));
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        return execute(classify(sql), s -> s.executeUpdate(sql));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        return execute(classify(sql), s -> s.executeUpdate(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        return execute(classify(sql), s -> s.executeUpdate(sql, columnIndexes));
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        return execute(classify(sql), s -> s.executeUpdate(sql, columnNames));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        return execute(classify(sql), s -> s.executeLargeUpdate(sql));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        return execute(classify(sql), s -> s.executeLargeUpdate(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        return execute(classify(sql), s -> s.executeLargeUpdate(sql, columnIndexes));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        return execute(classify(sql), s -> s.executeLargeUpdate(sql, columnNames));
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        return execute(classify(sql), s -> s.execute(sql));
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        return execute(classify(sql), s -> s.execute(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        return execute(classify(sql), s -> s.execute(sql, columnIndexes));
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        return execute(classify(sql), s -> s.execute(sql, columnNames));
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        if (batch == null) {
+            batch = new ArrayList<>();
+        }
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        batch = null;
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        List<String> sqls = batch == null ? List.of() : batch;
+        batch = null;
+        return execute(BATCH, s -> {
+            for (String sql : sqls) {
+                s.addBatch(sql);
+            }
+            return s.executeBatch();
+        });
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        List<String> sqls = batch == null ? List.of() : batch;
+        batch = null;
+        return execute(BATCH, s -> {
+            for (String sql : sqls) {
+                s.addBatch(sql);
+            }
+            return s.executeLargeBatch();
+        });
+    }
+
+    // ---- results of the last execution ----
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        checkOpen();
+        return current == null ? null : wrap(current.getResultSet());
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        checkOpen();
+        return current == null ? -1 : current.getUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        checkOpen();
+        return current == null ? -1 : current.getLargeUpdateCount();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        checkOpen();
+        return current != null && current.getMoreResults();
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        checkOpen();
+        return this.current != null && this.current.getMoreResults(current);
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        if (current == null) {
+            throw new SQLException("no statement has run yet: there are no generated keys", "24000");
+        }
+        return wrap(current.getGeneratedKeys());
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return current == null ? null : current.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        if (current != null) {
+            current.clearWarnings();
+        }
+    }
+
+    @Override
+    public void cancel() throws SQLException {
+        checkOpen();
+        Statement s = current;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    // ---- settings ----
+
+    @Override
+    public int getMaxFieldSize() throws SQLException {
+        checkOpen();
+        return maxFieldSize == UNSET ? 0 : maxFieldSize;
+    }
+
+    @Override
+    public void setMaxFieldSize(int max) throws SQLException {
+        if (max < 0) {
+            throw new SQLException("maxFieldSize must be >= 0, was " + max, "22023");
+        }
+        eachPhysical(s -> {
+            s.setMaxFieldSize(max);
+            return null;
+        });
+        maxFieldSize = max;
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        checkOpen();
+        return maxRows == UNSET ? 0 : maxRows;
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        if (max < 0) {
+            throw new SQLException("maxRows must be >= 0, was " + max, "22023");
+        }
+        eachPhysical(s -> {
+            s.setMaxRows(max);
+            return null;
+        });
+        maxRows = max;
+        largeMaxRows = UNSET;
+    }
+
+    @Override
+    public long getLargeMaxRows() throws SQLException {
+        checkOpen();
+        return largeMaxRows != UNSET ? largeMaxRows : (maxRows == UNSET ? 0 : maxRows);
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        if (max < 0) {
+            throw new SQLException("largeMaxRows must be >= 0, was " + max, "22023");
+        }
+        eachPhysical(s -> {
+            s.setLargeMaxRows(max);
+            return null;
+        });
+        largeMaxRows = max;
+        maxRows = UNSET;
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        eachPhysical(s -> {
+            s.setEscapeProcessing(enable);
+            return null;
+        });
+        escapeProcessing = enable;
+    }
+
+    @Override
+    public int getQueryTimeout() throws SQLException {
+        checkOpen();
+        return queryTimeout == UNSET ? 0 : queryTimeout;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        if (seconds < 0) {
+            throw new SQLException("queryTimeout must be >= 0, was " + seconds, "22023");
+        }
+        eachPhysical(s -> {
+            s.setQueryTimeout(seconds);
+            return null;
+        });
+        queryTimeout = seconds;
+    }
+
+    @Override
+    public void setCursorName(String name) throws SQLException {
+        eachPhysical(s -> {
+            s.setCursorName(name);
+            return null;
+        });
+        cursorName = name;
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        eachPhysical(s -> {
+            s.setFetchDirection(direction);
+            return null;
+        });
+        fetchDirection = direction;
+    }
+
+    @Override
+    public int getFetchDirection() throws SQLException {
+        checkOpen();
+        return fetchDirection == UNSET ? ResultSet.FETCH_FORWARD : fetchDirection;
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        if (rows < 0) {
+            throw new SQLException("fetchSize must be >= 0, was " + rows, "22023");
+        }
+        eachPhysical(s -> {
+            s.setFetchSize(rows);
+            return null;
+        });
+        fetchSize = rows;
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        checkOpen();
+        return fetchSize == UNSET ? 0 : fetchSize;
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        return describing().getResultSetConcurrency();
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        return describing().getResultSetType();
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        return describing().getResultSetHoldability();
+    }
+
+    /** A physical statement to answer questions about its shape: the last one used, else one on the primary. */
+    private Statement describing() throws SQLException {
+        checkOpen();
+        if (current != null) {
+            return current;
+        }
+        for (Statement s : byNode) {
+            if (s != null) {
+                return s;
+            }
+        }
+        return physicalFor(conn.context().router().primary());
+    }
+
+    @Override
+    public void setPoolable(boolean poolable) throws SQLException {
+        eachPhysical(s -> {
+            s.setPoolable(poolable);
+            return null;
+        });
+        this.poolable = poolable;
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        checkOpen();
+        return poolable == null ? this instanceof java.sql.PreparedStatement : poolable;
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        checkOpen();
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() throws SQLException {
+        checkOpen();
+        return closeOnCompletion;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        checkOpen();
+        return conn;
+    }
+
+    // ---- close ----
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        conn.unregister(this);
+        SQLException failure = null;
+        for (int i = 0; i < byNode.length; i++) {
+            Statement s = byNode[i];
+            if (s != null) {
+                byNode[i] = null;
+                byNodeConnection[i] = null;
+                try {
+                    s.close();
+                } catch (SQLException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+        }
+        current = null;
+        if (failure != null && !SqlErrors.isConnectionFailure(failure)) {
+            throw failure;
+        }
+    }
+
+    /** The logical connection closed: its physical statements went with the physical connections. */
+    final void markClosed() {
+        closed = true;
+        current = null;
+        java.util.Arrays.fill(byNode, null);
+        java.util.Arrays.fill(byNodeConnection, null);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    final void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("This statement has been closed.", "55000");
+        }
+    }
+
+    private static void closeQuietly(Statement s) {
+        try {
+            s.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // its connection is gone
+        }
+    }
+
+    // ---- wrapper ----
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return describing().unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || describing().isWrapperFor(iface);
+    }
+}

@@ -1,0 +1,115 @@
+package io.replicarouter;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.replicarouter.embedded.ClusterNode;
+import io.replicarouter.embedded.PostgresCluster;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** A router over an embedded cluster, with the pools exposed for leak checks and a recording listener. */
+final class ClusterFixture implements AutoCloseable {
+
+    final PostgresCluster cluster;
+    final RoutingDataSource router;
+    final Map<String, HikariDataSource> pools = new HashMap<>();
+    final Map<Integer, String> nodeByPort = new HashMap<>();
+    final Recorder events = new Recorder();
+
+    /** Records every event, thread-safe. */
+    static final class Recorder implements RoutingListener {
+        final List<String> routed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> retried = Collections.synchronizedList(new ArrayList<>());
+        final List<String> down = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void routed(String node, RouteReason reason) {
+            routed.add(node + ":" + reason);
+        }
+
+        @Override
+        public void retried(String failedNode, String nextNode, SQLException cause) {
+            retried.add(failedNode + "->" + nextNode);
+        }
+
+        @Override
+        public void nodeDown(String node, SQLException cause) {
+            down.add(node);
+        }
+
+        void clear() {
+            routed.clear();
+            retried.clear();
+            down.clear();
+        }
+    }
+
+    ClusterFixture(PostgresCluster cluster) {
+        this(cluster, b -> { });
+    }
+
+    ClusterFixture(PostgresCluster cluster, Consumer<RoutingDataSource.Builder> customizer) {
+        this.cluster = cluster;
+        RoutingDataSource.Builder builder = RoutingDataSource.builder().listener(events);
+        for (ClusterNode node : cluster.nodes()) {
+            HikariDataSource pool = pool(node);
+            pools.put(node.name(), pool);
+            nodeByPort.put(node.port(), node.name());
+            if (node.equals(cluster.primary())) {
+                builder.primary(node.name(), pool);
+            } else {
+                builder.replica(node.name(), pool, 1);
+            }
+        }
+        customizer.accept(builder);
+        this.router = builder.build();
+    }
+
+    private static HikariDataSource pool(ClusterNode node) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("test-" + node.name());
+        config.setJdbcUrl(node.jdbcUrl());
+        config.setUsername(node.username());
+        config.setPassword(node.password());
+        config.setMaximumPoolSize(8);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(1_000);
+        config.setValidationTimeout(500);
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    /** The node that ran {@code inet_server_port()} on this connection, through the router. */
+    String whereRuns(Connection c, String sqlPrefix) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sqlPrefix + "SELECT inet_server_port()")) {
+            rs.next();
+            return nodeByPort.get(rs.getInt(1));
+        }
+    }
+
+    String whereRuns(Connection c) throws SQLException {
+        return whereRuns(c, "");
+    }
+
+    /** Physical connections currently borrowed from each node's pool. */
+    Map<String, Integer> active() {
+        Map<String, Integer> active = new HashMap<>();
+        pools.forEach((name, pool) -> active.put(name, pool.getHikariPoolMXBean().getActiveConnections()));
+        return active;
+    }
+
+    @Override
+    public void close() {
+        router.close();
+        pools.values().forEach(HikariDataSource::close);
+    }
+}
