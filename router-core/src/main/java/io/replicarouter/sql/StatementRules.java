@@ -345,7 +345,8 @@ final class StatementRules {
   private static Verdict unknown(Token first) {
     String text = first.text();
     text = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    return write("unknown statement " + text.toUpperCase(Locale.ROOT));
+    return write("unknown statement "
+        + (first.kind() == TokenKind.WORD ? text.toUpperCase(Locale.ROOT) : text));
   }
 
   private static Verdict read(String detail) {
