@@ -51,4 +51,42 @@ final class GuardedListener implements RoutingListener {
             log.warn("routing listener {} failed on nodeUp: {}", delegate, e.toString());
         }
     }
+
+    @Override
+    public void replicaEjected(String node, String why) {
+        guard("replicaEjected", () -> delegate.replicaEjected(node, why));
+    }
+
+    @Override
+    public void replicaReadmitted(String node) {
+        guard("replicaReadmitted", () -> delegate.replicaReadmitted(node));
+    }
+
+    @Override
+    public void primaryChanged(String oldPrimary, String newPrimary) {
+        guard("primaryChanged", () -> delegate.primaryChanged(oldPrimary, newPrimary));
+    }
+
+    @Override
+    public void nodeFenced(String node, String why) {
+        guard("nodeFenced", () -> delegate.nodeFenced(node, why));
+    }
+
+    @Override
+    public void consistencyWait(String node, long waitedNanos, boolean satisfied) {
+        guard("consistencyWait", () -> delegate.consistencyWait(node, waitedNanos, satisfied));
+    }
+
+    @Override
+    public void tokenIgnored(String why) {
+        guard("tokenIgnored", () -> delegate.tokenIgnored(why));
+    }
+
+    private void guard(String event, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("routing listener {} failed on {}: {}", delegate, event, e.toString());
+        }
+    }
 }

@@ -23,5 +23,9 @@ public enum RouteReason {
     /** A read found no eligible replica and fell back to the primary. */
     NO_REPLICA_FALLBACK,
     /** A read retried on another node after a connection failure or a recovery conflict. */
-    RETRY
+    RETRY,
+    /** A read of a scope whose writes no eligible replica has replayed yet: the primary. */
+    CONSISTENCY_FALLBACK,
+    /** A read of a {@link Consistency#STRONG} scope: the primary. */
+    STRONG
 }

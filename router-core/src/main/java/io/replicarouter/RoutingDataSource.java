@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.balance.Balancers;
 import io.replicarouter.balance.LoadBalancer;
+import io.replicarouter.consistency.Lsns;
+import io.replicarouter.consistency.ScopeRegistry;
+import io.replicarouter.consistency.ScopeState;
+import io.replicarouter.consistency.TokenCodec;
 import io.replicarouter.jdbc.LogicalConnection;
 import io.replicarouter.jdbc.RoutingContext;
 import io.replicarouter.routing.Router;
@@ -11,22 +15,31 @@ import io.replicarouter.routing.Topology;
 import io.replicarouter.sql.SqlClassifier;
 import io.replicarouter.topology.Node;
 import io.replicarouter.topology.NodeHealth;
+import io.replicarouter.topology.LagPolicy;
 import io.replicarouter.topology.NodeRole;
+import io.replicarouter.topology.TopologyMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -58,15 +71,21 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final ForcedPrimary forced;
     private final List<HikariDataSource> ownedPools;
     private final String description;
+    private final TopologyMonitor monitor;
+    private final TokenCodec tokens;
+    private volatile long systemId;
     private volatile boolean closed;
 
     private RoutingDataSource(RoutingContext context, Router router, ForcedPrimary forced,
-                              List<HikariDataSource> ownedPools, String description) {
+                              List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
+                              TokenCodec tokens) {
         this.context = context;
         this.router = router;
         this.forced = forced;
         this.ownedPools = ownedPools;
         this.description = description;
+        this.monitor = monitor;
+        this.tokens = tokens;
     }
 
     public static Builder builder() {
@@ -101,6 +120,124 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /** Opens a consistency scope with the data source's default level on this thread. */
+    public ConsistencyScope openScope() {
+        return openScope(context.consistency());
+    }
+
+    /** Opens a consistency scope with {@code level} on this thread; close it when the unit of work ends. */
+    public ConsistencyScope openScope(Consistency level) {
+        Objects.requireNonNull(level, "level");
+        ScopeState state = new ScopeState(level);
+        context.scopes().push(state);
+        return new ConsistencyScope(this, state);
+    }
+
+    /** {@link #resumeScope(String, Consistency)} with the default level. */
+    public ConsistencyScope resumeScope(String token) {
+        return resumeScope(token, context.consistency());
+    }
+
+    /**
+     * Opens a scope on this thread that continues the one a {@link ConsistencyScope#token() token} came from:
+     * its reads see the writes the token records. A token that is malformed, unsigned (when a secret is
+     * configured), of no cluster this data source knows, or beyond the primary's current position is ignored
+     * with a warning and a {@link RoutingListener#tokenIgnored} event: never an error, never a wait.
+     * Positions of other clusters (shards) are kept and exported again by {@link ConsistencyScope#token()}.
+     */
+    public ConsistencyScope resumeScope(String token, Consistency level) {
+        ConsistencyScope scope = openScope(level);
+        if (token == null || token.isBlank()) {
+            return scope;
+        }
+        TokenCodec.Decoded decoded = tokens.decode(token.trim());
+        if (!decoded.ok()) {
+            ignoreToken(decoded.problem());
+            return scope;
+        }
+        long mine = systemId();
+        boolean known = false;
+        for (Map.Entry<Long, Long> e : decoded.positions().entrySet()) {
+            if (e.getKey() != mine) {
+                scope.state().carry(e.getKey(), e.getValue());
+                continue;
+            }
+            known = true;
+            long primaryLsn = currentPrimaryLsn();
+            if (primaryLsn != 0 && Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
+                ignoreToken("position " + Lsns.format(e.getValue()) + " is beyond the primary's "
+                        + Lsns.format(primaryLsn));
+            } else {
+                scope.state().adopt(e.getValue(), System.nanoTime());
+            }
+        }
+        if (!known && !decoded.positions().isEmpty()) {
+            ignoreToken("no position for this cluster (system identifier " + Long.toUnsignedString(mine) + ")");
+        }
+        return scope;
+    }
+
+    private void ignoreToken(String why) {
+        log.warn("consistency token ignored: {}", why);
+        context.listener().tokenIgnored(why);
+    }
+
+    String exportToken(ScopeState state) throws SQLException {
+        if (state.pendingWrite()) {
+            long asked = System.nanoTime();
+            state.resolved(Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text")), asked);
+        }
+        Map<Long, Long> positions = new LinkedHashMap<>(state.otherClusters());
+        if (state.writeLsn() != 0) {
+            positions.put(systemId(), state.writeLsn());
+        }
+        return tokens.encode(positions);
+    }
+
+    void closeScope(ScopeState state) {
+        if (!context.scopes().pop(state)) {
+            log.warn("a consistency scope was closed on a thread it was not open on; nothing to undo there");
+        }
+    }
+
+    /** The cluster's system identifier: from the monitor, else asked of the primary once. */
+    private long systemId() {
+        long id = monitor != null ? monitor.systemId() : systemId;
+        if (id != 0) {
+            return id;
+        }
+        try {
+            systemId = Long.parseLong(askPrimary("SELECT system_identifier::text FROM pg_control_system()"));
+        } catch (SQLException | NumberFormatException e) {
+            log.debug("system identifier unknown: {}", e.getMessage());
+        }
+        return systemId;
+    }
+
+    private long currentPrimaryLsn() {
+        long lsn = monitor != null ? monitor.primaryLsn() : 0;
+        if (lsn != 0) {
+            return lsn;
+        }
+        try {
+            return Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    /** One value from the primary, on a connection borrowed outside any logical connection (marks no scope). */
+    private String askPrimary(String sql) throws SQLException {
+        Node primary = router.primary();
+        Connection c = primary.borrow();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } finally {
+            primary.giveBack(c);
+        }
+    }
+
     /** Work that may throw {@link SQLException}. */
     @FunctionalInterface
     public interface SqlSupplier<T> {
@@ -114,18 +251,46 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     /** Whether the named node is currently believed reachable. */
     public boolean isUp(String node) {
-        return router.topology().all().stream().filter(n -> n.name().equals(node)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no node named '" + node + "'; nodes: " + nodeNames()))
-                .health().isUp();
+        return node(node).health().isUp();
     }
 
-    /** Closes the pools this data source created (not the DataSources the application passed in). */
+    /** The node that takes writes now, or {@code null} while there is none. */
+    public String primaryName() {
+        Node p = router.topology().primary();
+        return p == null ? null : p.name();
+    }
+
+    /** The replicas serving reads now (reachable, within the lag limits, not fenced). */
+    public List<String> eligibleReplicas() {
+        return router.topology().replicas().stream().map(Node::name).toList();
+    }
+
+    /** The named replica's last measured lag: {time in nanoseconds, bytes}. */
+    public long[] lagOf(String node) {
+        Node n = node(node);
+        return new long[] {n.lagNanos(), n.lagBytes()};
+    }
+
+    /** Whether the named node is fenced (a second primary that lost). */
+    public boolean isFenced(String node) {
+        return node(node).fenced();
+    }
+
+    private Node node(String name) {
+        return router.topology().all().stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node named '" + name + "'; nodes: " + nodeNames()));
+    }
+
+    /** Stops the monitor and closes the pools this data source created (not the DataSources passed in). */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (monitor != null) {
+            monitor.close();
+        }
         for (HikariDataSource pool : ownedPools) {
             pool.close();
         }
@@ -195,8 +360,67 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private Consumer<HikariConfig> poolCustomizer = c -> { };
         private Duration nodeDownCoolDown = Duration.ofSeconds(2);
         private int classifierCacheSize = 10_000;
+        private Consistency consistency = Consistency.READ_YOUR_WRITES;
+        private Duration maxWaitForReplica = Duration.ZERO;
+        private byte[] tokenSecret;
+        private Duration monitorInterval = Duration.ofMillis(250);
+        private Duration probeTimeout = Duration.ofSeconds(1);
+        private Duration maxLag = Duration.ofSeconds(1);
+        private long maxLagBytes = 16L * 1024 * 1024;
+        private Duration slowStart = Duration.ofSeconds(3);
 
         private Builder() {
+        }
+
+        /** Default consistency of reads without an explicit scope; default READ_YOUR_WRITES. */
+        public Builder consistency(Consistency consistency) {
+            this.consistency = consistency;
+            return this;
+        }
+
+        /**
+         * How long a read may wait for a replica to replay its scope's writes before going to the primary;
+         * default 0 (no wait: the primary at once).
+         */
+        public Builder maxWaitForReplica(Duration wait) {
+            this.maxWaitForReplica = wait;
+            return this;
+        }
+
+        /** Signs consistency tokens with HMAC-SHA256 under this secret (at least 16 bytes); unsigned ones are then ignored. */
+        public Builder tokenSecret(String secret) {
+            this.tokenSecret = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /** How often the topology monitor probes every node; default 250 ms. {@link Duration#ZERO} disables it. */
+        public Builder monitorInterval(Duration interval) {
+            this.monitorInterval = interval;
+            return this;
+        }
+
+        /** How long one probe may take before the node counts as unreachable; default 1 s. */
+        public Builder probeTimeout(Duration timeout) {
+            this.probeTimeout = timeout;
+            return this;
+        }
+
+        /** A replica lagging more than this (in time) serves no reads; default 1 s. */
+        public Builder maxLag(Duration maxLag) {
+            this.maxLag = maxLag;
+            return this;
+        }
+
+        /** A replica lagging more than this many bytes of WAL serves no reads; default 16 MiB. */
+        public Builder maxLagBytes(long bytes) {
+            this.maxLagBytes = bytes;
+            return this;
+        }
+
+        /** How long a readmitted replica takes to reach its full share of reads; default 3 s. */
+        public Builder slowStart(Duration slowStart) {
+            this.slowStart = slowStart;
+            return this;
         }
 
         /** The primary, reached by URL; the router creates its pool. Named {@code primary}. */
@@ -326,7 +550,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                             events.nodeUp(name);
                         }
                     });
-                    all.add(new Node(all.size(), name, spec.role(), ds, spec.weight(), health));
+                    all.add(new Node(all.size(), name, spec.role(), ds, spec.weight(), health, endpoint(spec, ds)));
                 }
             } catch (RuntimeException e) {
                 owned.forEach(HikariDataSource::close);
@@ -334,16 +558,32 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             }
             Node primary = all.get(0);
             Topology topology = new Topology(primary, all.subList(1, all.size()), all);
-            Router router = new Router(topology, lb, noReplicaPolicy, Router.Eligibility.WHEN_UP);
+            Router router = new Router(topology, lb, noReplicaPolicy);
             ForcedPrimary forced = new ForcedPrimary();
             SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
-            boolean measureLatency = balancerName != null && balancerName.toLowerCase(Locale.ROOT).contains("two")
-                    || balancerName != null && balancerName.equalsIgnoreCase("p2c")
-                    || balancer != null;
-            RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency);
+            // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
+            boolean measureLatency = balancer != null
+                    || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("power-of-two-choices|p2c");
+            TopologyMonitor monitor = null;
+            if (!monitorInterval.isZero()) {
+                monitor = new TopologyMonitor(router, all, monitorInterval, probeTimeout,
+                        new LagPolicy(maxLag.toNanos(), maxLagBytes), slowStart, events);
+            }
+            TopologyMonitor m = monitor;
+            RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency, consistency,
+                    maxWaitForReplica.toNanos(), new ScopeRegistry(), m == null ? () -> 0L : m::primaryLsn);
             String description = describe();
+            if (monitor != null) {
+                try {
+                    monitor.start();
+                } catch (RuntimeException e) {
+                    monitor.close();
+                    owned.forEach(HikariDataSource::close);
+                    throw e;
+                }
+            }
             log.info("replica router started: {}", description);
-            return new RoutingDataSource(ctx, router, forced, owned, description);
+            return new RoutingDataSource(ctx, router, forced, owned, description, monitor, new TokenCodec(tokenSecret));
         }
 
         private void validate() {
@@ -390,12 +630,69 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             if (classifierCacheSize < 0) {
                 throw new IllegalArgumentException("classifierCacheSize must be >= 0, was " + classifierCacheSize);
             }
+            if (consistency == null) {
+                throw new IllegalArgumentException("consistency must not be null");
+            }
+            if (maxWaitForReplica == null || maxWaitForReplica.isNegative()) {
+                throw new IllegalArgumentException("maxWaitForReplica must be >= 0, was " + maxWaitForReplica);
+            }
+            if (tokenSecret != null && tokenSecret.length < 16) {
+                throw new IllegalArgumentException("tokenSecret must be at least 16 bytes, was " + tokenSecret.length
+                        + " bytes");
+            }
+            if (monitorInterval == null || monitorInterval.isNegative()
+                    || (!monitorInterval.isZero() && monitorInterval.toMillis() < 10)) {
+                throw new IllegalArgumentException("monitorInterval must be 0 (off) or >= 10ms, was " + monitorInterval);
+            }
+            if (probeTimeout == null || probeTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("probeTimeout must be >= 1ms, was " + probeTimeout);
+            }
+            if (maxLag == null || maxLag.toMillis() < 1) {
+                throw new IllegalArgumentException("maxLag must be >= 1ms, was " + maxLag);
+            }
+            if (maxLagBytes < 1) {
+                throw new IllegalArgumentException("maxLagBytes must be >= 1, was " + maxLagBytes);
+            }
+            if (slowStart == null || slowStart.isNegative()) {
+                throw new IllegalArgumentException("slowStart must be >= 0, was " + slowStart);
+            }
             for (String f : writeFunctions) {
                 if (f == null || !f.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)?")) {
                     throw new IllegalArgumentException("writeFunctions: '" + f
                             + "' is not a function name (name or schema.name)");
                 }
             }
+        }
+
+        /**
+         * The monitor's own connection to a node: by URL when the router knows it (also for a HikariDataSource
+         * passed in), else borrowed from the DataSource the application gave (the only way there is).
+         */
+        private Node.Endpoint endpoint(NodeSpec spec, DataSource ds) {
+            String url = spec.url();
+            String user = spec.username();
+            String password = spec.password();
+            if (url == null && ds instanceof HikariDataSource h && h.getJdbcUrl() != null) {
+                url = h.getJdbcUrl();
+                user = h.getUsername();
+                password = h.getPassword();
+            }
+            if (url == null) {
+                return ds::getConnection;
+            }
+            Properties props = new Properties();
+            if (user != null) {
+                props.setProperty("user", user);
+            }
+            if (password != null) {
+                props.setProperty("password", password);
+            }
+            long seconds = Math.max(1, (probeTimeout.toMillis() + 999) / 1000);
+            props.setProperty("connectTimeout", Long.toString(seconds));
+            props.setProperty("loginTimeout", Long.toString(seconds));
+            props.setProperty("ApplicationName", "replica-router-monitor");
+            String jdbcUrl = url;
+            return () -> DriverManager.getConnection(jdbcUrl, props);
         }
 
         private HikariDataSource createPool(NodeSpec spec) {

@@ -28,4 +28,28 @@ public interface RoutingListener {
     /** A node marked down answered again. */
     default void nodeUp(String node) {
     }
+
+    /** The topology monitor took a replica out of rotation: {@code why} says lag or unreachable. */
+    default void replicaEjected(String node, String why) {
+    }
+
+    /** A replica is back in rotation (with a slow start). */
+    default void replicaReadmitted(String node) {
+    }
+
+    /** The primary changed: {@code oldPrimary} or {@code newPrimary} is {@code null} when there was or is none. */
+    default void primaryChanged(String oldPrimary, String newPrimary) {
+    }
+
+    /** A second node claims to be primary and lost (lower timeline, or another cluster): it gets no traffic. */
+    default void nodeFenced(String node, String why) {
+    }
+
+    /** A read waited for a replica to replay the scope's writes; {@code satisfied} is false when it gave up. */
+    default void consistencyWait(String node, long waitedNanos, boolean satisfied) {
+    }
+
+    /** A consistency token was ignored (malformed, unsigned, foreign, beyond the primary); reads are not affected. */
+    default void tokenIgnored(String why) {
+    }
 }

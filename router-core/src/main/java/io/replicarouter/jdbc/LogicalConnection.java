@@ -1,10 +1,14 @@
 package io.replicarouter.jdbc;
 
+import io.replicarouter.Consistency;
 import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.routing.ConnectionState;
+import io.replicarouter.consistency.Lsns;
+import io.replicarouter.consistency.ScopeState;
 import io.replicarouter.routing.Plan;
+import io.replicarouter.routing.ReadRequirement;
 import io.replicarouter.routing.RoutePlanner;
 import io.replicarouter.routing.Router;
 import io.replicarouter.sql.Classification;
@@ -65,6 +69,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
     private Node txNode;
     private RouteReason txReason;
     private Node lastReplica;
+    private ScopeState ownScope;
+    private boolean txWrote;
 
     public LogicalConnection(RoutingContext ctx) {
         this.ctx = ctx;
@@ -74,7 +80,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
     // ---- routing ----
 
     /** Where a statement runs, decided once per execution. */
-    record Binding(Node node, RouteReason reason, boolean retryable) {
+    record Binding(Node node, RouteReason reason, boolean retryable, ReadRequirement requirement) {
     }
 
     /** Plans and binds a statement; reports the decision. */
@@ -84,6 +90,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
         Router router = ctx.router();
         Node node;
         RouteReason reason = plan.reason();
+        ReadRequirement requirement = ReadRequirement.NONE;
         switch (plan.target()) {
             case TRANSACTION -> {
                 node = txNode;
@@ -91,13 +98,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
             }
             case PRIMARY -> node = router.primary();
             default -> {
-                node = router.chooseReplica(autoCommit ? lastReplica : null, null);
-                if (node == null) {
-                    node = fallback();
-                    reason = RouteReason.NO_REPLICA_FALLBACK;
-                } else if (autoCommit) {
-                    lastReplica = node;
-                }
+                Binding read = routeRead(c);
+                node = read.node();
+                reason = read.reason();
+                requirement = read.requirement();
             }
         }
         if (plan.pin()) {
@@ -106,9 +110,164 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (!autoCommit && txNode == null) {
             txNode = node;
             txReason = reason;
+            txWrote = false;
         }
         report(node, reason);
-        return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ);
+        return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ, requirement);
+    }
+
+    /** A replica for a read (autocommit or the first statement of a read-only transaction), or the fallback. */
+    private Binding routeRead(Classification c) throws SQLException {
+        Router router = ctx.router();
+        ScopeState scope = scope(false);
+        Consistency level = scope != null ? scope.level() : ctx.consistency();
+        if (level == Consistency.STRONG) {
+            return new Binding(router.primary(), RouteReason.STRONG, false, ReadRequirement.NONE);
+        }
+        ReadRequirement requirement = requirement(scope, c);
+        Node node = router.chooseReplica(autoCommit ? lastReplica : null, null, requirement);
+        if (node == null && requirement.minLsn() != 0) {
+            node = catchUp(scope, requirement);
+        }
+        RouteReason reason = autoCommit ? RouteReason.READ : RouteReason.TX_READ_ONLY;
+        if (node == null) {
+            if (requirement.minLsn() != 0 && router.chooseReplica(null, null,
+                    new ReadRequirement(0, requirement.maxStalenessNanos())) != null) {
+                node = router.primary();
+                reason = RouteReason.CONSISTENCY_FALLBACK;
+            } else {
+                node = fallback();
+                reason = RouteReason.NO_REPLICA_FALLBACK;
+            }
+        } else if (autoCommit) {
+            lastReplica = node;
+        }
+        if (scope != null && level == Consistency.MONOTONIC) {
+            scope.observedRead(node.role() == NodeRole.PRIMARY ? ctx.knownPrimaryLsn().getAsLong() : node.replayLsn());
+        }
+        return new Binding(node, reason, false, requirement);
+    }
+
+    private ReadRequirement requirement(ScopeState scope, Classification c) throws SQLException {
+        long staleness = c.hint().maxStaleness() == null ? Long.MAX_VALUE : c.hint().maxStaleness().toNanos();
+        long minLsn = 0;
+        if (scope != null && (scope.level() == Consistency.READ_YOUR_WRITES || scope.level() == Consistency.MONOTONIC)) {
+            if (scope.pendingWrite()) {
+                resolveWrites(scope);
+            }
+            minLsn = scope.minLsnForRead();
+        }
+        return minLsn == 0 && staleness == Long.MAX_VALUE ? ReadRequirement.NONE : new ReadRequirement(minLsn, staleness);
+    }
+
+    /**
+     * Asks the primary for its WAL position: every write this scope marked so far is at or before it. One
+     * round trip, only when a read (or a token) needs it after a write. If the primary does not answer, the
+     * monitor's newest sample of it stands in (best effort: reads must not fail because the primary is down).
+     */
+    void resolveWrites(ScopeState scope) throws SQLException {
+        long asked = System.nanoTime();
+        long lsn;
+        try {
+            Connection c = physical(ctx.router().primary());
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                lsn = Lsns.parse(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            lsn = ctx.knownPrimaryLsn().getAsLong();
+        }
+        scope.resolved(lsn, asked);
+    }
+
+    /**
+     * No replica is known to have replayed the scope's writes. A replica whose last sample is older than the
+     * write may well have: ask it (on its own connection) — and, with a wait configured, keep asking until
+     * the bound. Returns a replica that has, or {@code null}.
+     */
+    private Node catchUp(ScopeState scope, ReadRequirement requirement) {
+        long start = System.nanoTime();
+        long deadline = start + ctx.maxWaitNanos();
+        long writtenAt = scope.writeNanos();
+        boolean waiting = false;
+        while (true) {
+            for (Node r : ctx.router().topology().replicas()) {
+                if (!r.health().isUp() || r.lagNanos() > requirement.maxStalenessNanos()
+                        || (!waiting && r.replaySampledAt() - writtenAt > 0)) {
+                    continue; // a sample newer than the write already said it is behind
+                }
+                long lsn = replayLsnOf(r);
+                if (Lsns.reached(lsn, requirement.minLsn())) {
+                    if (waiting) {
+                        reportWait(r, start, true);
+                    }
+                    return r;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                if (waiting) {
+                    reportWait(null, start, false);
+                }
+                return null;
+            }
+            waiting = true;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private void reportWait(Node node, long start, boolean satisfied) {
+        RoutingListener listener = ctx.listener();
+        if (listener != RoutingListener.NONE) {
+            listener.consistencyWait(node == null ? null : node.name(), System.nanoTime() - start, satisfied);
+        }
+    }
+
+    /** The replica's replay position asked on its own (the router's) connection; 0 when it does not answer. */
+    private long replayLsnOf(Node replica) {
+        try {
+            Connection c = physical(replica);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
+                rs.next();
+                String text = rs.getString(1);
+                long lsn = text == null ? 0 : Lsns.parse(text);
+                replica.observeReplay(lsn, System.nanoTime());
+                return lsn;
+            }
+        } catch (SQLException e) {
+            if (SqlErrors.isConnectionFailure(e)) {
+                replica.health().markDown(e);
+            }
+            release(replica);
+            return 0;
+        }
+    }
+
+    /** The thread's open scope, else this connection's own (created on first need when {@code create}). */
+    ScopeState scope(boolean create) {
+        ScopeState s = ctx.scopes().current();
+        if (s != null) {
+            return s;
+        }
+        if (ownScope == null && create) {
+            ownScope = new ScopeState(ctx.consistency());
+        }
+        return ownScope;
+    }
+
+    /** A statement succeeded: a write on the primary marks the scope (read-your-writes). */
+    void succeeded(Binding b, Classification c) {
+        if (c.type() == io.replicarouter.sql.StatementType.READ || b.node().role() != NodeRole.PRIMARY) {
+            return;
+        }
+        scope(true).markWrite(System.nanoTime());
+        if (txNode != null) {
+            txWrote = true;
+        }
     }
 
     private Node fallback() throws SQLException {
@@ -134,7 +293,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         Node next = null;
         if (attempt == 1 && bad.role() == NodeRole.REPLICA) {
-            next = ctx.router().chooseReplica(null, bad);
+            next = ctx.router().chooseReplica(null, bad, failed.requirement());
         }
         boolean lastChance = next == null;
         if (next == null) {
@@ -148,7 +307,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             listener.retried(bad.name(), next.name(), cause);
         }
         report(next, RouteReason.RETRY);
-        return new Binding(next, RouteReason.RETRY, !lastChance);
+        return new Binding(next, RouteReason.RETRY, !lastChance, failed.requirement());
     }
 
     private void report(Node node, RouteReason reason) {
@@ -397,6 +556,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (autoCommit && txNode != null) {
             physical(txNode).setAutoCommit(true); // commits the running transaction, as JDBC requires
             txNode = null;
+            if (txWrote) {
+                txWrote = false;
+                scope(true).markWrite(System.nanoTime());
+            }
         }
         this.autoCommit = autoCommit;
     }
@@ -420,6 +583,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 physical[node.index()].commit();
             } catch (SQLException e) {
                 throw SqlErrors.withNode(e, node.name());
+            }
+            if (txWrote) {
+                txWrote = false;
+                scope(true).markWrite(System.nanoTime()); // the commit record comes after every write
             }
         }
     }

@@ -92,6 +92,7 @@ class LogicalStatement implements Statement {
             try {
                 T result = exec.run(physical);
                 current = physical;
+                conn.succeeded(b, c);
                 if (measure) {
                     node.recordLatency(System.nanoTime() - start);
                 }

@@ -1,20 +1,28 @@
 package io.replicarouter.jdbc;
 
+import io.replicarouter.Consistency;
 import io.replicarouter.RoutingListener;
+import io.replicarouter.consistency.ScopeRegistry;
 import io.replicarouter.routing.Router;
 import io.replicarouter.sql.SqlClassifier;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What every logical connection of one data source shares.
  *
- * @param router         node selection
- * @param classifier     SQL classification (cached)
- * @param listener       events (never null; {@link RoutingListener#NONE} costs nothing)
- * @param forcedPrimary  whether a force-primary scope is active on the calling thread
- * @param measureLatency whether statement times are measured (only when the balancer uses them)
+ * @param router             node selection
+ * @param classifier         SQL classification (cached)
+ * @param listener           events (never null; {@link RoutingListener#NONE} costs nothing)
+ * @param forcedPrimary      whether a force-primary scope is active on the calling thread
+ * @param measureLatency     whether statement times are measured (only when the balancer uses them)
+ * @param consistency        the data source's default consistency (a connection without a scope)
+ * @param maxWaitNanos       how long a read may wait for a replica to replay its scope's writes
+ * @param scopes             the consistency scopes open per thread
+ * @param knownPrimaryLsn    the primary's newest position the monitor saw (0 when unknown)
  */
 public record RoutingContext(Router router, SqlClassifier classifier, RoutingListener listener,
-                             BooleanSupplier forcedPrimary, boolean measureLatency) {
+                             BooleanSupplier forcedPrimary, boolean measureLatency, Consistency consistency,
+                             long maxWaitNanos, ScopeRegistry scopes, LongSupplier knownPrimaryLsn) {
 }

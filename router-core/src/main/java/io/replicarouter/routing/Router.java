@@ -9,40 +9,31 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Picks concrete nodes for planned statements: the primary, or an eligible replica chosen by the balancer.
- * Reads an immutable {@link Topology}; allocates nothing when every replica is eligible.
+ * Picks concrete nodes for planned statements: the primary, or a replica chosen by the balancer among those
+ * the current {@link Topology} lists as eligible, that are up, and that meet the read's
+ * {@link ReadRequirement}. Allocates nothing when every replica qualifies.
  */
 public final class Router {
 
     private final AtomicReference<Topology> topology;
     private final LoadBalancer balancer;
     private final NoReplicaPolicy noReplicaPolicy;
-    private final Eligibility eligibility;
 
-    /** Whether a replica may serve a read now. */
-    @FunctionalInterface
-    public interface Eligibility {
-        /** Up, and (with the topology monitor) within the lag limits. */
-        boolean eligible(Node replica);
-
-        Eligibility WHEN_UP = replica -> replica.health().isUp();
-    }
-
-    public Router(Topology topology, LoadBalancer balancer, NoReplicaPolicy noReplicaPolicy, Eligibility eligibility) {
+    public Router(Topology topology, LoadBalancer balancer, NoReplicaPolicy noReplicaPolicy) {
         this.topology = new AtomicReference<>(topology);
         this.balancer = balancer;
         this.noReplicaPolicy = noReplicaPolicy;
-        this.eligibility = eligibility;
     }
 
     public Topology topology() {
         return topology.get();
     }
 
-    /** Replaces the topology (role changes). */
+    /** Replaces the topology (role or eligibility changes). */
     public void topology(Topology next) {
         topology.set(next);
     }
@@ -59,46 +50,67 @@ public final class Router {
     public Node primary() throws SQLException {
         Node primary = topology.get().primary();
         if (primary == null) {
-            throw new SQLNonTransientConnectionException("no primary is available: writes cannot run now", "08001");
+            throw new SQLNonTransientConnectionException("no primary is available (unreachable, or a failover is"
+                    + " in progress): the statement was not sent", "08001");
         }
         return primary;
     }
 
+    /** {@link #chooseReplica(Node, Node, ReadRequirement)} without requirement. */
+    public Node chooseReplica(Node preferred, Node excluded) {
+        return chooseReplica(preferred, excluded, ReadRequirement.NONE);
+    }
+
     /**
-     * An eligible replica for a read, or {@code null} when none is.
+     * A replica for a read, or {@code null} when none qualifies.
      *
-     * @param preferred a replica the connection already uses; kept when still eligible (no new borrow)
+     * @param preferred a replica the connection already uses; kept while it qualifies (no new borrow)
      * @param excluded  a replica that just failed this statement, or {@code null}
      */
-    public Node chooseReplica(Node preferred, Node excluded) {
-        if (preferred != null && preferred != excluded && topology.get().replicas().contains(preferred)
-                && eligibility.eligible(preferred)) {
+    public Node chooseReplica(Node preferred, Node excluded, ReadRequirement requirement) {
+        Topology t = topology.get();
+        List<Node> replicas = t.replicas();
+        if (preferred != null && preferred != excluded && replicas.contains(preferred)
+                && usable(preferred, requirement)) {
             return preferred;
         }
-        List<Node> replicas = topology.get().replicas();
         int n = replicas.size();
         if (n == 0) {
             return null;
         }
-        boolean allEligible = true;
-        for (int i = 0; i < n && allEligible; i++) {
+        boolean slowStart = !t.slowStarting().isEmpty();
+        boolean allUsable = !slowStart;
+        for (int i = 0; i < n && allUsable; i++) {
             Node r = replicas.get(i);
-            allEligible = r != excluded && eligibility.eligible(r);
+            allUsable = r != excluded && usable(r, requirement);
         }
-        if (allEligible) {
+        if (allUsable) {
             return offered(balancer.choose(replicas), replicas);
         }
-        List<Node> eligible = new ArrayList<>(n);
+        long now = slowStart ? System.nanoTime() : 0;
+        List<Node> usable = new ArrayList<>(n);
+        List<Node> held = new ArrayList<>(1);
         for (int i = 0; i < n; i++) {
             Node r = replicas.get(i);
-            if (r != excluded && eligibility.eligible(r)) {
-                eligible.add(r);
+            if (r != excluded && usable(r, requirement)) {
+                if (slowStart && ThreadLocalRandom.current().nextDouble() >= t.share(r, now)) {
+                    held.add(r); // slow start: this one sits out this choice
+                } else {
+                    usable.add(r);
+                }
             }
         }
-        if (eligible.isEmpty()) {
+        if (usable.isEmpty()) {
+            usable = held;
+        }
+        if (usable.isEmpty()) {
             return null;
         }
-        return offered(balancer.choose(eligible), eligible);
+        return offered(balancer.choose(usable), usable);
+    }
+
+    private static boolean usable(Node replica, ReadRequirement requirement) {
+        return replica.health().isUp() && requirement.metBy(replica);
     }
 
     private Node offered(Candidate chosen, List<Node> candidates) {

@@ -58,7 +58,11 @@ public final class SqlClassifier {
     this.cache = maxCachedStatements == 0 ? null : new ConcurrentHashMap<>();
   }
 
-  /** A classifier without extra write functions and with a cache of 10,000 statements. */
+  /**
+   * A classifier without extra write functions and with a cache of 10,000 statements.
+   *
+   * @return a new classifier
+   */
   public static SqlClassifier defaults() {
     return new SqlClassifier(Set.of(), 10_000);
   }

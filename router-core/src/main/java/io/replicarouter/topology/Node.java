@@ -16,14 +16,31 @@ public final class Node implements Candidate {
 
     private final int index;
     private final String name;
-    private final NodeRole role;
+    private volatile NodeRole role;
     private final DataSource pool;
     private final int weight;
     private final NodeHealth health;
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile long latencyNanos;
+    private final Endpoint endpoint;
 
-    public Node(int index, String name, NodeRole role, DataSource pool, int weight, NodeHealth health) {
+    // Replication state, published by the topology monitor (and by read-your-writes verifications).
+    private volatile long replayLsn;
+    private volatile long replaySampledAt;
+    private volatile long lagNanos;
+    private volatile long lagBytes;
+    private volatile boolean eligible = true;
+    private volatile boolean fenced;
+
+    /** How the monitor opens its own connection to this node (never from the application's pool). */
+    @FunctionalInterface
+    public interface Endpoint {
+        Connection open() throws SQLException;
+    }
+
+    public Node(int index, String name, NodeRole role, DataSource pool, int weight, NodeHealth health,
+                Endpoint endpoint) {
+        this.endpoint = endpoint;
         this.index = index;
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
@@ -44,6 +61,69 @@ public final class Node implements Candidate {
 
     public NodeRole role() {
         return role;
+    }
+
+    public void role(NodeRole role) {
+        this.role = role;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The highest replay position known for this replica (unsigned LSN), or 0 when unknown. */
+    public long replayLsn() {
+        return replayLsn;
+    }
+
+    /** When (System.nanoTime) {@link #replayLsn()} was last confirmed. */
+    public long replaySampledAt() {
+        return replaySampledAt;
+    }
+
+    /** Raises the known replay position (never lowers it: a replica's replay only moves forward). */
+    public void observeReplay(long lsn, long sampledAt) {
+        if (Long.compareUnsigned(lsn, replayLsn) > 0) {
+            replayLsn = lsn;
+        }
+        replaySampledAt = sampledAt;
+    }
+
+    /** Forgets the replay position (a new timeline after a failover). */
+    public void resetReplay() {
+        replayLsn = 0;
+        replaySampledAt = 0;
+    }
+
+    public long lagNanos() {
+        return lagNanos;
+    }
+
+    public long lagBytes() {
+        return lagBytes;
+    }
+
+    public void lag(long nanos, long bytes) {
+        this.lagNanos = nanos;
+        this.lagBytes = bytes;
+    }
+
+    /** Whether the monitor lets this replica serve reads (lag within limits, reachable). */
+    public boolean eligible() {
+        return eligible;
+    }
+
+    public void eligible(boolean eligible) {
+        this.eligible = eligible;
+    }
+
+    /** A second primary that lost to the one on the higher timeline: gets no traffic at all. */
+    public boolean fenced() {
+        return fenced;
+    }
+
+    public void fenced(boolean fenced) {
+        this.fenced = fenced;
     }
 
     public DataSource pool() {

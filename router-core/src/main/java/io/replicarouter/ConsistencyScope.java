@@ -1,0 +1,56 @@
+package io.replicarouter;
+
+import io.replicarouter.consistency.ScopeState;
+
+import java.sql.SQLException;
+
+/**
+ * A unit of read-your-writes: it remembers the primary's WAL position after each write made through the data
+ * source while it is open on a thread, and makes later reads in it use only replicas that have replayed that
+ * position (else wait up to the configured bound, else the primary). Open one per request or per user action,
+ * and close it (try-with-resources); export it with {@link #token()} to continue it in another request, another
+ * application instance or a message consumer ({@link RoutingDataSource#resumeScope(String)}).
+ *
+ * <p>Without an open scope, each logical connection is its own scope.
+ */
+public final class ConsistencyScope implements AutoCloseable {
+
+    private final RoutingDataSource owner;
+    private final ScopeState state;
+    private boolean closed;
+
+    ConsistencyScope(RoutingDataSource owner, ScopeState state) {
+        this.owner = owner;
+        this.state = state;
+    }
+
+    public Consistency level() {
+        return state.level();
+    }
+
+    /**
+     * The scope as a compact string (the positions it must read at or after, per cluster; signed when a secret
+     * is configured). Resolving a pending write costs one round trip to the primary.
+     */
+    public String token() throws SQLException {
+        return owner.exportToken(state);
+    }
+
+    /** Whether this scope has written something (it then needs a replica that replayed it). */
+    public boolean hasWrites() {
+        return state.pendingWrite() || state.writeLsn() != 0;
+    }
+
+    ScopeState state() {
+        return state;
+    }
+
+    /** Ends the scope on this thread. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            owner.closeScope(state);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.replicarouter.consistency;
+
+import io.replicarouter.Consistency;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a consistency scope remembers: the primary's WAL position after its last write (resolved lazily: a
+ * write only marks the scope, and the position is asked of the primary when a later read or a token needs
+ * it), and for {@link Consistency#MONOTONIC} the position its reads have already seen. Thread-safe.
+ */
+public final class ScopeState {
+
+    private final Consistency level;
+    private final Map<Long, Long> otherClusters = new LinkedHashMap<>();
+    private long writeLsn;
+    private long readLsn;
+    private boolean pendingWrite;
+    private long writeNanos;
+
+    public ScopeState(Consistency level) {
+        this.level = level;
+    }
+
+    public Consistency level() {
+        return level;
+    }
+
+    /** A write succeeded on the primary at {@code nowNanos}. */
+    public synchronized void markWrite(long nowNanos) {
+        pendingWrite = true;
+        writeNanos = nowNanos;
+    }
+
+    public synchronized boolean pendingWrite() {
+        return pendingWrite;
+    }
+
+    /** When the last write happened (System.nanoTime), 0 when never. */
+    public synchronized long writeNanos() {
+        return writeNanos;
+    }
+
+    /** The primary's position, asked after the writes marked so far: they are all at or before it. */
+    public synchronized void resolved(long primaryLsn, long askedAtNanos) {
+        if (Long.compareUnsigned(primaryLsn, writeLsn) > 0) {
+            writeLsn = primaryLsn;
+        }
+        if (writeNanos - askedAtNanos <= 0) {
+            pendingWrite = false; // no write was marked after the question was asked
+        }
+    }
+
+    /** Adopts a position from a token (its writes happened elsewhere). */
+    public synchronized void adopt(long lsn, long nowNanos) {
+        if (Long.compareUnsigned(lsn, writeLsn) > 0) {
+            writeLsn = lsn;
+            writeNanos = nowNanos;
+        }
+    }
+
+    public synchronized long writeLsn() {
+        return writeLsn;
+    }
+
+    /** The position a replica must have replayed to serve this scope's next read (0 = any). */
+    public synchronized long minLsnForRead() {
+        return switch (level) {
+            case READ_YOUR_WRITES -> writeLsn;
+            case MONOTONIC -> Long.compareUnsigned(writeLsn, readLsn) >= 0 ? writeLsn : readLsn;
+            default -> 0;
+        };
+    }
+
+    /** A read saw data at least as new as {@code lsn} (monotonic reads). */
+    public synchronized void observedRead(long lsn) {
+        if (level == Consistency.MONOTONIC && Long.compareUnsigned(lsn, readLsn) > 0) {
+            readLsn = lsn;
+        }
+    }
+
+    /** Positions of other clusters carried by a resumed token, passed on unchanged when exported. */
+    public synchronized Map<Long, Long> otherClusters() {
+        return new LinkedHashMap<>(otherClusters);
+    }
+
+    public synchronized void carry(long systemId, long lsn) {
+        otherClusters.merge(systemId, lsn, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+    }
+}

@@ -1,0 +1,89 @@
+package io.replicarouter.topology;
+
+import io.replicarouter.consistency.Lsns;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Asks one node for its role and WAL positions in one round trip, on a connection of its own (opened through
+ * the node's {@link Node.Endpoint}, never borrowed from the application's pool) kept between probes.
+ * Used by the monitor thread only.
+ */
+final class Prober implements AutoCloseable {
+
+    private static final String PROBE = """
+            SELECT pg_is_in_recovery(),
+                   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,
+                   pg_last_wal_replay_lsn()::text,
+                   CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
+                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+                   (SELECT system_identifier FROM pg_control_system())""";
+    /** Without pg_control_system(), for monitoring users that may not call it. */
+    private static final String PROBE_WITHOUT_SYSTEM_ID = PROBE.replace(
+            "(SELECT system_identifier FROM pg_control_system())", "0::bigint");
+
+    private final Node node;
+    private final int timeoutMillis;
+    private Connection connection;
+    private String query = PROBE;
+
+    Prober(Node node, int timeoutMillis) {
+        this.node = node;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    NodeStatus probe() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = node.endpoint().open();
+                connection.setAutoCommit(true);
+                connection.setNetworkTimeout(Runnable::run, timeoutMillis);
+            }
+            try (Statement s = connection.createStatement()) {
+                s.setQueryTimeout(Math.max(1, (timeoutMillis + 999) / 1000));
+                try (ResultSet rs = s.executeQuery(query)) {
+                    rs.next();
+                    boolean inRecovery = rs.getBoolean(1);
+                    long current = lsn(rs.getString(2));
+                    long replay = lsn(rs.getString(3));
+                    int timeline = rs.getInt(4);
+                    long systemId = rs.getLong(5);
+                    return new NodeStatus(true, inRecovery, current, replay, timeline, systemId, System.nanoTime(), null);
+                }
+            }
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState()) && query == PROBE) {
+                query = PROBE_WITHOUT_SYSTEM_ID; // no permission for pg_control_system(): tokens use id 0
+                return probe();
+            }
+            closeQuietly();
+            return NodeStatus.unreachable(System.nanoTime(), e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly();
+            return NodeStatus.unreachable(System.nanoTime(), e.toString());
+        }
+    }
+
+    private static long lsn(String text) {
+        return text == null ? 0 : Lsns.parse(text);
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // gone already
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

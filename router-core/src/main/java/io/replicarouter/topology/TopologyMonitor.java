@@ -1,0 +1,223 @@
+package io.replicarouter.topology;
+
+import io.replicarouter.RoutingListener;
+import io.replicarouter.routing.Router;
+import io.replicarouter.routing.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Probes every node on a fixed interval (its own connections, one round trip each, all nodes in parallel),
+ * decides roles and replica eligibility, and publishes a new immutable {@link Topology} to the router when
+ * something changed. Runs on two daemon threads; {@link #close()} stops them and the probe connections.
+ */
+public final class TopologyMonitor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TopologyMonitor.class);
+
+    private final Router router;
+    private final List<Node> nodes;
+    private final List<Prober> probers = new ArrayList<>();
+    private final LagPolicy lagPolicy;
+    private final long slowStartNanos;
+    private final RoutingListener listener;
+    private final long intervalNanos;
+    private final long probeTimeoutNanos;
+    private final LagHistory history = new LagHistory(4096);
+    private final long[] readmittedAt;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService probePool;
+    private volatile long primaryLsn;
+    private volatile long systemId;
+    private volatile boolean closed;
+
+    public TopologyMonitor(Router router, List<Node> nodes, Duration interval, Duration probeTimeout,
+                           LagPolicy lagPolicy, Duration slowStart, RoutingListener listener) {
+        this.router = router;
+        this.nodes = List.copyOf(nodes);
+        this.lagPolicy = lagPolicy;
+        this.slowStartNanos = Math.max(1, slowStart.toNanos());
+        this.listener = listener;
+        this.intervalNanos = interval.toNanos();
+        this.probeTimeoutNanos = probeTimeout.toNanos();
+        this.readmittedAt = new long[nodes.size()];
+        for (Node n : this.nodes) {
+            probers.add(new Prober(n, (int) Math.max(1, probeTimeout.toMillis())));
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "replica-router-monitor"));
+        this.probePool = Executors.newFixedThreadPool(nodes.size(), r -> daemon(r, "replica-router-probe"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Runs one round now (so the router starts with real roles), then every interval. */
+    public void start() {
+        round();
+        scheduler.scheduleWithFixedDelay(this::safeRound, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The primary's newest WAL position seen (unsigned), 0 before the first sample. */
+    public long primaryLsn() {
+        return primaryLsn;
+    }
+
+    /** The cluster's system identifier (0 when unknown). */
+    public long systemId() {
+        return systemId;
+    }
+
+    private void safeRound() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            log.warn("topology monitor round failed: {}", e.toString());
+        }
+    }
+
+    /** One round of probes and the topology it implies. Runs on the monitor thread (or once at start). */
+    synchronized void round() {
+        if (closed) {
+            return;
+        }
+        List<NodeStatus> statuses = probeAll();
+        long now = System.nanoTime();
+        Topology current = router.topology();
+        int currentPrimary = current.primary() == null ? -1 : current.primary().index();
+        RoleResolver.Roles roles = RoleResolver.resolve(statuses, currentPrimary);
+
+        Node primary = roles.primary() >= 0 ? nodes.get(roles.primary()) : null;
+        if (primary != current.primary()) {
+            String from = current.primary() == null ? null : current.primary().name();
+            String to = primary == null ? null : primary.name();
+            if (primary != null && current.primary() != null) {
+                history.clear(); // positions of the old timeline
+            }
+            log.info("primary changed: {} -> {}", from, to);
+            listener.primaryChanged(from, to);
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            boolean fence = roles.fenced().contains(i);
+            if (fence && !node.fenced()) {
+                String why = roles.reasons().get(roles.fenced().indexOf(i));
+                log.warn("node {} fenced: {}", node.name(), why);
+                listener.nodeFenced(node.name(), why);
+            }
+            node.fenced(fence);
+        }
+        if (primary != null) {
+            NodeStatus ps = statuses.get(primary.index());
+            primary.role(NodeRole.PRIMARY);
+            history.record(ps.observedAt(), ps.currentLsn());
+            primaryLsn = ps.currentLsn();
+            if (ps.systemId() != 0) {
+                systemId = ps.systemId();
+            }
+        }
+        List<Node> eligible = new ArrayList<>();
+        List<Node> slow = new ArrayList<>();
+        List<Long> slowBegin = new ArrayList<>();
+        for (Node node : nodes) {
+            NodeStatus s = statuses.get(node.index());
+            if (node == primary) {
+                continue;
+            }
+            boolean serves = s.reachable() && s.inRecovery() && !node.fenced();
+            if (serves) {
+                node.role(NodeRole.REPLICA);
+                node.observeReplay(s.replayLsn(), s.observedAt());
+                long lagBytes = Math.max(0, history.latestLsn() - s.replayLsn());
+                long lagNanos = history.lagNanos(now, s.replayLsn());
+                node.lag(lagNanos, lagBytes);
+                serves = lagPolicy.eligible(node.eligible(), lagNanos, lagBytes);
+                if (!serves && node.eligible()) {
+                    eject(node, "lag " + lagNanos / 1_000_000 + " ms / " + lagBytes + " bytes");
+                }
+            } else if (node.eligible() && node.role() == NodeRole.REPLICA) {
+                eject(node, s.reachable() ? (node.fenced() ? "fenced" : "not in recovery") : "unreachable: " + s.error());
+            } else {
+                node.eligible(false); // a (former) primary: never in rotation until it is a replica
+            }
+            if (serves) {
+                if (!node.eligible()) {
+                    node.eligible(true);
+                    readmittedAt[node.index()] = now;
+                    log.info("replica {} back in rotation (slow start {} ms)", node.name(), slowStartNanos / 1_000_000);
+                    listener.replicaReadmitted(node.name());
+                }
+                eligible.add(node);
+                if (readmittedAt[node.index()] != 0 && now - readmittedAt[node.index()] < slowStartNanos) {
+                    slow.add(node);
+                    slowBegin.add(readmittedAt[node.index()]);
+                }
+            }
+        }
+        Topology next = new Topology(primary, eligible, nodes, slow,
+                slowBegin.stream().mapToLong(Long::longValue).toArray(), slowStartNanos);
+        if (!sameAs(current, next)) {
+            router.topology(next);
+        }
+    }
+
+    private void eject(Node node, String why) {
+        node.eligible(false);
+        log.warn("replica {} out of rotation: {}", node.name(), why);
+        listener.replicaEjected(node.name(), why);
+    }
+
+    private static boolean sameAs(Topology a, Topology b) {
+        return a.primary() == b.primary() && a.replicas().equals(b.replicas())
+                && a.slowStarting().equals(b.slowStarting()) && a.slowStarting().isEmpty();
+    }
+
+    private List<NodeStatus> probeAll() {
+        List<Future<NodeStatus>> futures = new ArrayList<>();
+        for (Prober p : probers) {
+            futures.add(probePool.submit(p::probe));
+        }
+        List<NodeStatus> statuses = new ArrayList<>();
+        long deadline = System.nanoTime() + probeTimeoutNanos + TimeUnit.MILLISECONDS.toNanos(500);
+        for (Future<NodeStatus> f : futures) {
+            try {
+                statuses.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                statuses.add(NodeStatus.unreachable(System.nanoTime(), "probe timed out"));
+            } catch (java.util.concurrent.ExecutionException e) {
+                statuses.add(NodeStatus.unreachable(System.nanoTime(), String.valueOf(e.getCause())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                statuses.add(NodeStatus.unreachable(System.nanoTime(), "interrupted"));
+            }
+        }
+        return statuses;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        probePool.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            probePool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            probers.forEach(Prober::close);
+        }
+    }
+}
