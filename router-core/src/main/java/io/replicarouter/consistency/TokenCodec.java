@@ -50,7 +50,8 @@ public final class TokenCodec {
             sb.append(Long.toHexString(e.getKey())).append('-').append(Long.toHexString(e.getValue()));
         }
         if (secret != null) {
-            sb.append('.').append(sign(sb.toString()));
+            String signature = sign(sb.toString()); // over everything before the separator
+            sb.append('.').append(signature);
         }
         return sb.toString();
     }
