@@ -163,7 +163,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                 continue;
             }
             known = true;
-            long primaryLsn = currentPrimaryLsn();
+            long primaryLsn = monitor != null ? monitor.primaryLsn() : 0;
+            if (primaryLsn == 0 || Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
+                primaryLsn = currentPrimaryLsn(); // the monitor's sample may predate the token's write: ask
+            }
             if (primaryLsn != 0 && Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
                 ignoreToken("position " + Lsns.format(e.getValue()) + " is beyond the primary's "
                         + Lsns.format(primaryLsn));
@@ -214,11 +217,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         return systemId;
     }
 
+    /** The primary's position now (one round trip), 0 when it does not answer. */
     private long currentPrimaryLsn() {
-        long lsn = monitor != null ? monitor.primaryLsn() : 0;
-        if (lsn != 0) {
-            return lsn;
-        }
         try {
             return Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
         } catch (SQLException e) {

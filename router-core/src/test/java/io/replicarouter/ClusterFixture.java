@@ -30,6 +30,24 @@ final class ClusterFixture implements AutoCloseable {
         final List<String> routed = Collections.synchronizedList(new ArrayList<>());
         final List<String> retried = Collections.synchronizedList(new ArrayList<>());
         final List<String> down = Collections.synchronizedList(new ArrayList<>());
+        final List<String> ignoredTokens = Collections.synchronizedList(new ArrayList<>());
+        final List<String> fenced = Collections.synchronizedList(new ArrayList<>());
+        final List<String> primaryChanges = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void tokenIgnored(String why) {
+            ignoredTokens.add(why);
+        }
+
+        @Override
+        public void nodeFenced(String node, String why) {
+            fenced.add(node);
+        }
+
+        @Override
+        public void primaryChanged(String oldPrimary, String newPrimary) {
+            primaryChanges.add(oldPrimary + "->" + newPrimary);
+        }
 
         @Override
         public void routed(String node, RouteReason reason) {
@@ -50,6 +68,7 @@ final class ClusterFixture implements AutoCloseable {
             routed.clear();
             retried.clear();
             down.clear();
+            ignoredTokens.clear();
         }
     }
 

@@ -18,6 +18,7 @@ public final class ScopeState {
     private long readLsn;
     private boolean pendingWrite;
     private long writeNanos;
+    private Object lastReadNode;
 
     public ScopeState(Consistency level) {
         this.level = level;
@@ -78,6 +79,15 @@ public final class ScopeState {
         if (level == Consistency.MONOTONIC && Long.compareUnsigned(lsn, readLsn) > 0) {
             readLsn = lsn;
         }
+    }
+
+    /** The node the scope's last read ran on (monotonic reads stay there, or move only forward). */
+    public synchronized Object lastReadNode() {
+        return lastReadNode;
+    }
+
+    public synchronized void lastReadNode(Object node) {
+        lastReadNode = node;
     }
 
     /** Positions of other clusters carried by a resumed token, passed on unchanged when exported. */

@@ -124,10 +124,23 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (level == Consistency.STRONG) {
             return new Binding(router.primary(), RouteReason.STRONG, false, ReadRequirement.NONE);
         }
+        boolean monotonic = scope != null && level == Consistency.MONOTONIC;
+        Node last = monotonic ? (Node) scope.lastReadNode() : null;
+        Node preferred = monotonic ? (last != null && last.role() == NodeRole.REPLICA ? last : null)
+                : (autoCommit ? lastReplica : null);
         ReadRequirement requirement = requirement(scope, c);
-        Node node = router.chooseReplica(autoCommit ? lastReplica : null, null, requirement);
+        long since = scope == null ? 0 : scope.writeNanos();
+        Node node = router.chooseReplica(preferred, null, requirement);
+        if (monotonic && last != null && node != last) {
+            // Moving away from the last read's node: the new one must be at least where that node is now
+            // (an upper bound of what the last read saw). One round trip, only on such a move.
+            since = System.nanoTime();
+            scope.observedRead(currentPosition(last));
+            requirement = requirement(scope, c);
+            node = router.chooseReplica(null, null, requirement);
+        }
         if (node == null && requirement.minLsn() != 0) {
-            node = catchUp(scope, requirement);
+            node = catchUp(since, requirement);
         }
         RouteReason reason = autoCommit ? RouteReason.READ : RouteReason.TX_READ_ONLY;
         if (node == null) {
@@ -142,10 +155,22 @@ public final class LogicalConnection implements Connection, ConnectionState {
         } else if (autoCommit) {
             lastReplica = node;
         }
-        if (scope != null && level == Consistency.MONOTONIC) {
-            scope.observedRead(node.role() == NodeRole.PRIMARY ? ctx.knownPrimaryLsn().getAsLong() : node.replayLsn());
+        if (monotonic) {
+            scope.lastReadNode(node);
         }
         return new Binding(node, reason, false, requirement);
+    }
+
+    /** Where a node is now: a replica's replay position, the primary's write position (0 when unknown). */
+    private long currentPosition(Node node) throws SQLException {
+        if (node.role() == NodeRole.PRIMARY) {
+            ScopeState probe = new ScopeState(Consistency.READ_YOUR_WRITES);
+            probe.markWrite(System.nanoTime());
+            resolveWrites(probe);
+            return probe.writeLsn();
+        }
+        long lsn = replayLsnOf(node);
+        return lsn != 0 ? lsn : node.replayLsn();
     }
 
     private ReadRequirement requirement(ScopeState scope, Classification c) throws SQLException {
@@ -185,10 +210,9 @@ public final class LogicalConnection implements Connection, ConnectionState {
      * write may well have: ask it (on its own connection) — and, with a wait configured, keep asking until
      * the bound. Returns a replica that has, or {@code null}.
      */
-    private Node catchUp(ScopeState scope, ReadRequirement requirement) {
+    private Node catchUp(long writtenAt, ReadRequirement requirement) {
         long start = System.nanoTime();
         long deadline = start + ctx.maxWaitNanos();
-        long writtenAt = scope.writeNanos();
         boolean waiting = false;
         while (true) {
             for (Node r : ctx.router().topology().replicas()) {
