@@ -446,6 +446,15 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * A node whose role the topology monitor discovers ({@code pg_is_in_recovery()}): give every node of a
+         * cluster this way and the router finds the primary itself, also after a failover. Needs the monitor.
+         */
+        public Builder node(String name, String jdbcUrl, String username, String password) {
+            nodes.add(new NodeSpec(name, null, jdbcUrl, username, password, null, 1));
+            return this;
+        }
+
         /** A replica as an existing DataSource. */
         public Builder replica(String name, DataSource dataSource, int weight) {
             nodes.add(new NodeSpec(name, NodeRole.REPLICA, null, null, null, dataSource, weight));
@@ -550,14 +559,22 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                             events.nodeUp(name);
                         }
                     });
-                    all.add(new Node(all.size(), name, spec.role(), ds, spec.weight(), health, endpoint(spec, ds)));
+                    // A node of discovered role starts as a replica; the monitor's first round (in build) decides.
+                    NodeRole role = spec.role() == null ? NodeRole.REPLICA : spec.role();
+                    all.add(new Node(all.size(), name, role, ds, spec.weight(), health, endpoint(spec, ds)));
                 }
             } catch (RuntimeException e) {
                 owned.forEach(HikariDataSource::close);
                 throw e;
             }
-            Node primary = all.get(0);
-            Topology topology = new Topology(primary, all.subList(1, all.size()), all);
+            Node primary = ordered.get(0).role() == NodeRole.PRIMARY ? all.get(0) : null;
+            List<Node> replicas = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (ordered.get(i).role() == NodeRole.REPLICA) {
+                    replicas.add(all.get(i));
+                }
+            }
+            Topology topology = new Topology(primary, replicas, all);
             Router router = new Router(topology, lb, noReplicaPolicy);
             ForcedPrimary forced = new ForcedPrimary();
             SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
@@ -588,8 +605,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
         private void validate() {
             long primaries = nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).count();
-            if (primaries == 0) {
-                throw new IllegalArgumentException("primary: no primary node is configured (call primary(...))");
+            boolean discovered = nodes.stream().anyMatch(n -> n.role() == null);
+            if (discovered && monitorInterval != null && monitorInterval.isZero()) {
+                throw new IllegalArgumentException("monitorInterval is 0 but nodes were given with node(...), whose"
+                        + " roles only the monitor can discover");
+            }
+            if (primaries == 0 && !discovered) {
+                throw new IllegalArgumentException("primary: no primary node is configured (call primary(...), or"
+                        + " give every node with node(...) to discover roles)");
             }
             if (primaries > 1) {
                 throw new IllegalArgumentException("primary: " + primaries + " primaries are configured; give one"
@@ -597,9 +620,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             }
             Set<String> names = new HashSet<>();
             for (NodeSpec n : nodes) {
-                String where = n.role() == NodeRole.PRIMARY ? "primary" : "replica '" + n.name() + "'";
+                String where = n.role() == NodeRole.PRIMARY ? "primary"
+                        : (n.role() == null ? "node '" : "replica '") + n.name() + "'";
                 if (n.name() == null || n.name().isBlank()) {
-                    throw new IllegalArgumentException("node name must not be blank (" + n.role().name().toLowerCase(Locale.ROOT) + ")");
+                    throw new IllegalArgumentException("node name must not be blank (" + where + ")");
                 }
                 if (!names.add(n.name())) {
                     throw new IllegalArgumentException("node name '" + n.name() + "' is used twice; names must be unique");
@@ -717,7 +741,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                 if (sb.length() > 1) {
                     sb.append(", ");
                 }
-                sb.append(n.name()).append('=').append(n.role().name().toLowerCase(Locale.ROOT));
+                sb.append(n.name()).append('=').append(n.role() == null ? "auto" : n.role().name().toLowerCase(Locale.ROOT));
                 if (n.url() != null) {
                     sb.append(' ').append(Urls.redact(n.url()));
                 }

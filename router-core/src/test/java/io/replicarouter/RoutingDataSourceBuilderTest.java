@@ -23,6 +23,23 @@ class RoutingDataSourceBuilderTest {
     }
 
     @Test
+    void discoveredRolesNeedTheMonitor() {
+        assertThatThrownBy(() -> RoutingDataSource.builder().node("a", URL, "u", "p").monitorInterval(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("monitorInterval");
+    }
+
+    @Test
+    void replicationSettings() {
+        assertThatThrownBy(() -> valid().maxLag(Duration.ZERO).build()).hasMessageContaining("maxLag");
+        assertThatThrownBy(() -> valid().maxLagBytes(0).build()).hasMessageContaining("maxLagBytes");
+        assertThatThrownBy(() -> valid().monitorInterval(Duration.ofMillis(5)).build()).hasMessageContaining("monitorInterval");
+        assertThatThrownBy(() -> valid().tokenSecret("short").build()).hasMessageContaining("tokenSecret")
+                .hasMessageNotContaining("short");
+        assertThatThrownBy(() -> valid().maxWaitForReplica(Duration.ofMillis(-1)).build()).hasMessageContaining("maxWaitForReplica");
+        assertThatThrownBy(() -> valid().consistency(null).build()).hasMessageContaining("consistency");
+    }
+
+    @Test
     void twoPrimaries() {
         assertThatThrownBy(() -> valid().primary(URL, "u", "p").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 primaries");
@@ -69,7 +86,8 @@ class RoutingDataSourceBuilderTest {
     @Test
     void aValidConfigurationBuildsWithoutReachingTheNodes() {
         // Port 1 answers nobody: the router starts anyway and reports the failure at first use.
-        try (RoutingDataSource ds = valid().replica("r2", URL + "?password=hunter2", "u", "p", 3).build()) {
+        try (RoutingDataSource ds = valid().replica("r2", URL + "?password=hunter2", "u", "p", 3)
+                .monitorInterval(Duration.ZERO).build()) {
             assertThat(ds.nodeNames()).containsExactly("primary", "r1", "r2");
             assertThat(ds.toString()).doesNotContain("hunter2").contains("password=***");
         }

@@ -112,6 +112,26 @@ class TopologyAwarenessIT {
     }
 
     @Test
+    void rolesAreDiscoveredWhenNoneIsConfigured() throws Exception {
+        var n = cluster.nodes();
+        try (RoutingDataSource ds = RoutingDataSource.builder()
+                .node("b", n.get(1).jdbcUrl(), "postgres", "")
+                .node("a", n.get(0).jdbcUrl(), "postgres", "")
+                .node("c", n.get(2).jdbcUrl(), "postgres", "")
+                .build()) {
+            assertThat(ds.primaryName()).isEqualTo("a");
+            assertThat(ds.eligibleReplicas()).containsExactlyInAnyOrder("b", "c");
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE val SET v = 3 WHERE id = 1");
+                try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                    rs.next();
+                    assertThat(rs.getBoolean(1)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void anIdlePrimaryDoesNotMakeHealthyReplicasLag() throws Exception {
         ClusterFixture f = router(b -> b.maxLag(Duration.ofMillis(200)));
         Thread.sleep(1_000); // nothing written for longer than max-lag
