@@ -36,6 +36,19 @@ public final class ConsistencyScope implements AutoCloseable {
         return owner.exportToken(state);
     }
 
+    /**
+     * A staleness budget for this scope's reads: only replicas whose measured lag is within it serve them (a
+     * {@code max-staleness} hint on a statement takes precedence). It narrows the data source's lag limits; it
+     * cannot widen them.
+     */
+    public ConsistencyScope maxStaleness(java.time.Duration budget) {
+        if (budget == null || budget.isNegative()) {
+            throw new IllegalArgumentException("maxStaleness must be >= 0, was " + budget);
+        }
+        state.maxStalenessNanos(budget.toNanos());
+        return this;
+    }
+
     /** Whether this scope has written something (it then needs a replica that replayed it). */
     public boolean hasWrites() {
         return state.pendingWrite() || state.writeLsn() != 0;

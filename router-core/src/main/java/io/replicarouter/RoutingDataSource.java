@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.balance.Balancers;
 import io.replicarouter.balance.LoadBalancer;
 import io.replicarouter.consistency.Lsns;
+import io.replicarouter.consistency.PrimaryPosition;
 import io.replicarouter.consistency.ScopeRegistry;
 import io.replicarouter.consistency.ScopeState;
 import io.replicarouter.consistency.TokenCodec;
@@ -73,12 +74,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final String description;
     private final TopologyMonitor monitor;
     private final TokenCodec tokens;
+    private final PrimaryPosition primaryPosition;
     private volatile long systemId;
     private volatile boolean closed;
 
     private RoutingDataSource(RoutingContext context, Router router, ForcedPrimary forced,
                               List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
-                              TokenCodec tokens) {
+                              TokenCodec tokens, PrimaryPosition primaryPosition) {
+        this.primaryPosition = primaryPosition;
         this.context = context;
         this.router = router;
         this.forced = forced;
@@ -163,9 +166,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                 continue;
             }
             known = true;
-            long primaryLsn = monitor != null ? monitor.primaryLsn() : 0;
+            long primaryLsn = primaryPosition.get();
             if (primaryLsn == 0 || Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
-                primaryLsn = currentPrimaryLsn(); // the monitor's sample may predate the token's write: ask
+                primaryLsn = currentPrimaryLsn(); // what we have seen may predate the token's write: ask
             }
             if (primaryLsn != 0 && Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
                 ignoreToken("position " + Lsns.format(e.getValue()) + " is beyond the primary's "
@@ -188,7 +191,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     String exportToken(ScopeState state) throws SQLException {
         if (state.pendingWrite()) {
             long asked = System.nanoTime();
-            state.resolved(Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text")), asked);
+            long lsn = Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
+            primaryPosition.observe(lsn);
+            state.resolved(lsn, asked);
         }
         Map<Long, Long> positions = new LinkedHashMap<>(state.otherClusters());
         if (state.writeLsn() != 0) {
@@ -220,7 +225,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     /** The primary's position now (one round trip), 0 when it does not answer. */
     private long currentPrimaryLsn() {
         try {
-            return Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
+            long lsn = Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
+            primaryPosition.observe(lsn);
+            return lsn;
         } catch (SQLException e) {
             return 0;
         }
@@ -361,7 +368,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private Duration nodeDownCoolDown = Duration.ofSeconds(2);
         private int classifierCacheSize = 10_000;
         private Consistency consistency = Consistency.READ_YOUR_WRITES;
-        private Duration maxWaitForReplica = Duration.ZERO;
+        private Duration maxWaitForReplica = Duration.ofMillis(10);
         private byte[] tokenSecret;
         private Duration monitorInterval = Duration.ofMillis(250);
         private Duration probeTimeout = Duration.ofSeconds(1);
@@ -380,7 +387,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
         /**
          * How long a read may wait for a replica to replay its scope's writes before going to the primary;
-         * default 0 (no wait: the primary at once).
+         * default 10 ms (a replica on the same network replays a commit in about a millisecond: without a wait a
+         * third of the reads right after a write would go to the primary). 0 = the primary at once.
          */
         public Builder maxWaitForReplica(Duration wait) {
             this.maxWaitForReplica = wait;
@@ -581,14 +589,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
             boolean measureLatency = balancer != null
                     || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("power-of-two-choices|p2c");
+            PrimaryPosition primaryPosition = new PrimaryPosition();
             TopologyMonitor monitor = null;
             if (!monitorInterval.isZero()) {
                 monitor = new TopologyMonitor(router, all, monitorInterval, probeTimeout,
-                        new LagPolicy(maxLag.toNanos(), maxLagBytes), slowStart, events);
+                        new LagPolicy(maxLag.toNanos(), maxLagBytes), slowStart, events, primaryPosition);
             }
-            TopologyMonitor m = monitor;
             RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency, consistency,
-                    maxWaitForReplica.toNanos(), new ScopeRegistry(), m == null ? () -> 0L : m::primaryLsn);
+                    maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition);
             String description = describe();
             if (monitor != null) {
                 try {
@@ -600,7 +608,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                 }
             }
             log.info("replica router started: {}", description);
-            return new RoutingDataSource(ctx, router, forced, owned, description, monitor, new TokenCodec(tokenSecret));
+            return new RoutingDataSource(ctx, router, forced, owned, description, monitor, new TokenCodec(tokenSecret),
+                    primaryPosition);
         }
 
         private void validate() {

@@ -160,6 +160,9 @@ class TopologyAwarenessIT {
         Thread.sleep(800);
         assertThat(whereReadsGo(f, 40, "/* route:replica max-staleness=300ms */ ")).containsExactly("replica2");
         assertThat(whereReadsGo(f, 40, "")).contains("replica1"); // without the budget it serves reads
+        try (ConsistencyScope scope = f.router.openScope(Consistency.EVENTUAL).maxStaleness(Duration.ofMillis(300))) {
+            assertThat(whereReadsGo(f, 40, "")).containsExactly("replica2"); // the scope's budget
+        }
     }
 
     private static void write(RoutingDataSource ds, int v) throws SQLException {

@@ -19,6 +19,7 @@ public final class ScopeState {
     private boolean pendingWrite;
     private long writeNanos;
     private Object lastReadNode;
+    private long maxStalenessNanos = Long.MAX_VALUE;
 
     public ScopeState(Consistency level) {
         this.level = level;
@@ -28,8 +29,14 @@ public final class ScopeState {
         return level;
     }
 
-    /** A write succeeded on the primary at {@code nowNanos}. */
+    /**
+     * A write succeeded on the primary at {@code nowNanos}. An {@link Consistency#EVENTUAL} scope never needs the
+     * position, so it does not record writes (and its token carries no position for this cluster).
+     */
     public synchronized void markWrite(long nowNanos) {
+        if (level == Consistency.EVENTUAL) {
+            return;
+        }
         pendingWrite = true;
         writeNanos = nowNanos;
     }
@@ -79,6 +86,15 @@ public final class ScopeState {
         if (level == Consistency.MONOTONIC && Long.compareUnsigned(lsn, readLsn) > 0) {
             readLsn = lsn;
         }
+    }
+
+    /** The lag a replica may have to serve this scope's reads ({@code Long.MAX_VALUE}: the data source's limits). */
+    public synchronized long maxStalenessNanos() {
+        return maxStalenessNanos;
+    }
+
+    public synchronized void maxStalenessNanos(long nanos) {
+        maxStalenessNanos = nanos;
     }
 
     /** The node the scope's last read ran on (monotonic reads stay there, or move only forward). */

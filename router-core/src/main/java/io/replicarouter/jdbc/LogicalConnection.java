@@ -174,7 +174,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
     }
 
     private ReadRequirement requirement(ScopeState scope, Classification c) throws SQLException {
-        long staleness = c.hint().maxStaleness() == null ? Long.MAX_VALUE : c.hint().maxStaleness().toNanos();
+        long staleness = c.hint().maxStaleness() != null ? c.hint().maxStaleness().toNanos()
+                : scope != null ? scope.maxStalenessNanos() : Long.MAX_VALUE;
         long minLsn = 0;
         if (scope != null && (scope.level() == Consistency.READ_YOUR_WRITES || scope.level() == Consistency.MONOTONIC)) {
             if (scope.pendingWrite()) {
@@ -199,16 +200,17 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 rs.next();
                 lsn = Lsns.parse(rs.getString(1));
             }
+            ctx.primaryPosition().observe(lsn);
         } catch (SQLException e) {
-            lsn = ctx.knownPrimaryLsn().getAsLong();
+            lsn = ctx.primaryPosition().get();
         }
         scope.resolved(lsn, asked);
     }
 
     /**
      * No replica is known to have replayed the scope's writes. A replica whose last sample is older than the
-     * write may well have: ask it (on its own connection) — and, with a wait configured, keep asking until
-     * the bound. Returns a replica that has, or {@code null}.
+     * write may well have: ask it (on its own connection) — and, with a wait configured, keep asking (every
+     * 0.1 ms) until the bound. Returns a replica that has, or {@code null}.
      */
     private Node catchUp(long writtenAt, ReadRequirement requirement) {
         long start = System.nanoTime();
@@ -235,10 +237,9 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 return null;
             }
             waiting = true;
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // A replica replays a commit in about a millisecond here: ask again soon (each ask is a round trip).
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            if (Thread.currentThread().isInterrupted()) {
                 return null;
             }
         }

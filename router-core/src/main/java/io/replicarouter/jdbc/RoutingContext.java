@@ -6,8 +6,9 @@ import io.replicarouter.consistency.ScopeRegistry;
 import io.replicarouter.routing.Router;
 import io.replicarouter.sql.SqlClassifier;
 
+import io.replicarouter.consistency.PrimaryPosition;
+
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * What every logical connection of one data source shares.
@@ -20,9 +21,9 @@ import java.util.function.LongSupplier;
  * @param consistency        the data source's default consistency (a connection without a scope)
  * @param maxWaitNanos       how long a read may wait for a replica to replay its scope's writes
  * @param scopes             the consistency scopes open per thread
- * @param knownPrimaryLsn    the primary's newest position the monitor saw (0 when unknown)
+ * @param primaryPosition    the primary's newest position seen (monitor samples and resolved scopes)
  */
 public record RoutingContext(Router router, SqlClassifier classifier, RoutingListener listener,
                              BooleanSupplier forcedPrimary, boolean measureLatency, Consistency consistency,
-                             long maxWaitNanos, ScopeRegistry scopes, LongSupplier knownPrimaryLsn) {
+                             long maxWaitNanos, ScopeRegistry scopes, PrimaryPosition primaryPosition) {
 }

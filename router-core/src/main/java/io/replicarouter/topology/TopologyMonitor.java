@@ -1,6 +1,7 @@
 package io.replicarouter.topology;
 
 import io.replicarouter.RoutingListener;
+import io.replicarouter.consistency.PrimaryPosition;
 import io.replicarouter.routing.Router;
 import io.replicarouter.routing.Topology;
 import org.slf4j.Logger;
@@ -36,13 +37,15 @@ public final class TopologyMonitor implements AutoCloseable {
     private final long[] readmittedAt;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probePool;
-    private volatile long primaryLsn;
+    private final PrimaryPosition primaryPosition;
     private volatile long systemId;
     private volatile boolean closed;
 
     public TopologyMonitor(Router router, List<Node> nodes, Duration interval, Duration probeTimeout,
-                           LagPolicy lagPolicy, Duration slowStart, RoutingListener listener) {
+                           LagPolicy lagPolicy, Duration slowStart, RoutingListener listener,
+                           PrimaryPosition primaryPosition) {
         this.router = router;
+        this.primaryPosition = primaryPosition;
         this.nodes = List.copyOf(nodes);
         this.lagPolicy = lagPolicy;
         this.slowStartNanos = Math.max(1, slowStart.toNanos());
@@ -71,7 +74,7 @@ public final class TopologyMonitor implements AutoCloseable {
 
     /** The primary's newest WAL position seen (unsigned), 0 before the first sample. */
     public long primaryLsn() {
-        return primaryLsn;
+        return primaryPosition.get();
     }
 
     /** The cluster's system identifier (0 when unknown). */
@@ -104,6 +107,7 @@ public final class TopologyMonitor implements AutoCloseable {
             String to = primary == null ? null : primary.name();
             if (primary != null && current.primary() != null) {
                 history.clear(); // positions of the old timeline
+                primaryPosition.reset();
             }
             log.info("primary changed: {} -> {}", from, to);
             listener.primaryChanged(from, to);
@@ -122,7 +126,7 @@ public final class TopologyMonitor implements AutoCloseable {
             NodeStatus ps = statuses.get(primary.index());
             primary.role(NodeRole.PRIMARY);
             history.record(ps.observedAt(), ps.currentLsn());
-            primaryLsn = ps.currentLsn();
+            primaryPosition.observe(ps.currentLsn());
             if (ps.systemId() != 0) {
                 systemId = ps.systemId();
             }

@@ -51,6 +51,14 @@ class ScopeStateTest {
     }
 
     @Test
+    void anEventualScopeDoesNotTrackWrites() {
+        ScopeState s = new ScopeState(Consistency.EVENTUAL);
+        s.markWrite(5);
+        assertThat(s.pendingWrite()).isFalse();
+        assertThat(s.writeNanos()).isZero();
+    }
+
+    @Test
     void otherClustersAreCarriedAtTheirHighestPosition() {
         ScopeState s = new ScopeState(Consistency.READ_YOUR_WRITES);
         s.carry(1, 10);
