@@ -44,27 +44,10 @@ public class GenerateDelegates {
         sb.append("/** A ").append(iface.getSimpleName()).append(" that does nothing: every method returns null, 0 or false. */\n");
         sb.append("@SuppressWarnings({\"deprecation\", \"unchecked\"})\n");
         sb.append("public abstract class ").append(name).append(" implements ").append(iface.getName()).append(" {\n");
-        Map<String, Method> methods = new LinkedHashMap<>();
-        Arrays.stream(iface.getMethods())
-                .filter(m -> !Modifier.isStatic(m.getModifiers()))
-                .sorted(Comparator.comparing(Method::getName).thenComparing(m -> Arrays.toString(m.getParameterTypes())))
-                .forEach(m -> methods.putIfAbsent(m.getName() + Arrays.toString(m.getParameterTypes()), m));
+        Map<String, Method> methods = methods(iface);
         for (Method m : methods.values()) {
-            sb.append("\n    @Override\n    public ");
-            if (m.getTypeParameters().length > 0) {
-                sb.append("<").append(Arrays.stream(m.getTypeParameters()).map(TypeVariable::getName)
-                        .collect(Collectors.joining(", "))).append("> ");
-            }
-            sb.append(type(m.getGenericReturnType())).append(" ").append(m.getName()).append("(");
+            sb.append("\n    @Override\n    public ").append(signature(m));
             Type[] params = m.getGenericParameterTypes();
-            for (int i = 0; i < params.length; i++) {
-                sb.append(i > 0 ? ", " : "").append(type(params[i])).append(" a").append(i);
-            }
-            sb.append(")");
-            if (m.getExceptionTypes().length > 0) {
-                sb.append(" throws ").append(Arrays.stream(m.getExceptionTypes()).map(Class::getName)
-                        .collect(Collectors.joining(", ")));
-            }
             Class<?> r = m.getReturnType();
             String value = r == void.class ? null : r == boolean.class ? "false" : !r.isPrimitive() ? "null"
                     : r == long.class ? "0L" : r == float.class ? "0f" : r == double.class ? "0d" : "(" + r.getName() + ") 0";
@@ -98,31 +81,14 @@ public class GenerateDelegates {
         sb.append("    @Override\n    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {\n");
         sb.append("        return iface.isInstance(this) || delegate.isWrapperFor(iface);\n    }\n");
 
-        Map<String, Method> methods = new LinkedHashMap<>();
-        Arrays.stream(iface.getMethods())
-                .filter(m -> !Modifier.isStatic(m.getModifiers()))
-                .sorted(Comparator.comparing(Method::getName).thenComparing(m -> Arrays.toString(m.getParameterTypes())))
-                .forEach(m -> methods.putIfAbsent(m.getName() + Arrays.toString(m.getParameterTypes()), m));
+        Map<String, Method> methods = methods(iface);
         for (Method m : methods.values()) {
             if (m.getName().equals(ownerMethod) && m.getParameterCount() == 0
                     || m.getName().equals("unwrap") || m.getName().equals("isWrapperFor")) {
                 continue;
             }
-            sb.append("\n    @Override\n    public ");
-            if (m.getTypeParameters().length > 0) {
-                sb.append("<").append(Arrays.stream(m.getTypeParameters()).map(TypeVariable::getName)
-                        .collect(Collectors.joining(", "))).append("> ");
-            }
-            sb.append(type(m.getGenericReturnType())).append(" ").append(m.getName()).append("(");
+            sb.append("\n    @Override\n    public ").append(signature(m));
             Type[] params = m.getGenericParameterTypes();
-            for (int i = 0; i < params.length; i++) {
-                sb.append(i > 0 ? ", " : "").append(type(params[i])).append(" a").append(i);
-            }
-            sb.append(")");
-            if (m.getExceptionTypes().length > 0) {
-                sb.append(" throws ").append(Arrays.stream(m.getExceptionTypes()).map(Class::getName)
-                        .collect(Collectors.joining(", ")));
-            }
             sb.append(" {\n        ");
             if (m.getReturnType() != void.class) {
                 sb.append("return ");
@@ -135,6 +101,36 @@ public class GenerateDelegates {
         }
         sb.append("}\n");
         Files.writeString(dir.resolve(name + ".java"), sb.toString());
+    }
+
+    /** The interface's instance methods, one per signature, in a stable order. */
+    private static Map<String, Method> methods(Class<?> iface) {
+        Map<String, Method> methods = new LinkedHashMap<>();
+        Arrays.stream(iface.getMethods())
+                .filter(m -> !Modifier.isStatic(m.getModifiers()))
+                .sorted(Comparator.comparing(Method::getName).thenComparing(m -> Arrays.toString(m.getParameterTypes())))
+                .forEach(m -> methods.putIfAbsent(m.getName() + Arrays.toString(m.getParameterTypes()), m));
+        return methods;
+    }
+
+    /** {@code <T> T name(A a0, B a1) throws X}: a method's declaration without modifiers. */
+    private static String signature(Method m) {
+        StringBuilder sb = new StringBuilder();
+        if (m.getTypeParameters().length > 0) {
+            sb.append("<").append(Arrays.stream(m.getTypeParameters()).map(TypeVariable::getName)
+                    .collect(Collectors.joining(", "))).append("> ");
+        }
+        sb.append(type(m.getGenericReturnType())).append(" ").append(m.getName()).append("(");
+        Type[] params = m.getGenericParameterTypes();
+        for (int i = 0; i < params.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(type(params[i])).append(" a").append(i);
+        }
+        sb.append(")");
+        if (m.getExceptionTypes().length > 0) {
+            sb.append(" throws ").append(Arrays.stream(m.getExceptionTypes()).map(Class::getName)
+                    .collect(Collectors.joining(", ")));
+        }
+        return sb.toString();
     }
 
     private static String type(Type t) {

@@ -76,9 +76,9 @@ final class ClusterFixture implements AutoCloseable {
         this(cluster, b -> { });
     }
 
-    ClusterFixture(PostgresCluster cluster, Consumer<RoutingDataSource.Builder> customizer) {
+    ClusterFixture(PostgresCluster cluster, Consumer<RoutingDataSourceBuilder> customizer) {
         this.cluster = cluster;
-        RoutingDataSource.Builder builder = RoutingDataSource.builder().listener(events);
+        RoutingDataSourceBuilder builder = RoutingDataSource.builder().listener(events);
         for (ClusterNode node : cluster.nodes()) {
             HikariDataSource pool = pool(node);
             pools.put(node.name(), pool);
@@ -117,6 +117,22 @@ final class ClusterFixture implements AutoCloseable {
 
     String whereRuns(Connection c) throws SQLException {
         return whereRuns(c, "");
+    }
+
+    /** Sets column {@code v} of row 1 of {@code table} through the router. */
+    static void write(RoutingDataSource ds, String table, int v) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + table + " SET v = " + v + " WHERE id = 1");
+        }
+    }
+
+    /** Column {@code v} of row 1 of {@code table}, read through the router. */
+    static int read(RoutingDataSource ds, String table) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT v FROM " + table + " WHERE id = 1")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     /** Physical connections currently borrowed from each node's pool. */

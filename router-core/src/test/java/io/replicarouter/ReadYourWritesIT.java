@@ -45,7 +45,7 @@ class ReadYourWritesIT {
         }
     }
 
-    private ClusterFixture router(Consistency level, Consumer<RoutingDataSource.Builder> more) {
+    private ClusterFixture router(Consistency level, Consumer<RoutingDataSourceBuilder> more) {
         f = new ClusterFixture(cluster, b -> {
             b.consistency(level).maxLag(Duration.ofHours(1)).maxLagBytes(Long.MAX_VALUE / 4);
             more.accept(b);
@@ -54,17 +54,11 @@ class ReadYourWritesIT {
     }
 
     private static void write(RoutingDataSource ds, int v) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE rw SET v = " + v + " WHERE id = 1");
-        }
+        ClusterFixture.write(ds, "rw", v);
     }
 
     private static int read(RoutingDataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT v FROM rw WHERE id = 1")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return ClusterFixture.read(ds, "rw");
     }
 
     /** Pauses and delays random replicas, briefly (well under max_standby_streaming_delay). */

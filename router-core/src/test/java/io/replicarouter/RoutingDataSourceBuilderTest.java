@@ -12,7 +12,7 @@ class RoutingDataSourceBuilderTest {
 
     private static final String URL = "jdbc:postgresql://127.0.0.1:1/db";
 
-    private static RoutingDataSource.Builder valid() {
+    private static RoutingDataSourceBuilder valid() {
         return RoutingDataSource.builder().primary(URL, "u", "p").replica("r1", URL, "u", "p");
     }
 

@@ -49,7 +49,7 @@ class TopologyAwarenessIT {
         fixtures.forEach(ClusterFixture::close);
     }
 
-    private ClusterFixture router(Consumer<RoutingDataSource.Builder> config) {
+    private ClusterFixture router(Consumer<RoutingDataSourceBuilder> config) {
         ClusterFixture f = new ClusterFixture(cluster, config);
         fixtures.add(f);
         return f;
@@ -166,22 +166,16 @@ class TopologyAwarenessIT {
     }
 
     private static void write(RoutingDataSource ds, int v) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE val SET v = " + v + " WHERE id = 1");
-        }
+        ClusterFixture.write(ds, "val", v);
     }
 
     private static int read(RoutingDataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT v FROM val WHERE id = 1")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return ClusterFixture.read(ds, "val");
     }
 
     @Test
     void aTokenCarriesReadYourWritesToAnotherInstance() throws Exception {
-        Consumer<RoutingDataSource.Builder> config = b -> b.maxLag(Duration.ofHours(1)).tokenSecret("a-shared-secret-of-32-characters");
+        Consumer<RoutingDataSourceBuilder> config = b -> b.maxLag(Duration.ofHours(1)).tokenSecret("a-shared-secret-of-32-characters");
         ClusterFixture instanceA = router(config);
         ClusterFixture instanceB = router(config);
         cluster.pauseReplay(cluster.replica(0));

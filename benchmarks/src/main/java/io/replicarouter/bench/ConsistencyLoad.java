@@ -4,6 +4,7 @@ import io.replicarouter.Consistency;
 import io.replicarouter.ConsistencyScope;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingDataSource;
+import io.replicarouter.RoutingDataSourceBuilder;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.embedded.ClusterNode;
 import io.replicarouter.embedded.EmbeddedCluster;
@@ -125,8 +126,8 @@ public final class ConsistencyLoad {
     }
 
     private static RoutingDataSource router(EmbeddedCluster cluster, Consistency level, RoutingListener listener,
-                                            Consumer<RoutingDataSource.Builder> more) {
-        RoutingDataSource.Builder b = RoutingDataSource.builder().consistency(level).poolSize(16).listener(listener);
+                                            Consumer<RoutingDataSourceBuilder> more) {
+        RoutingDataSourceBuilder b = RoutingDataSource.builder().consistency(level).poolSize(16).listener(listener);
         for (ClusterNode n : cluster.nodes()) {
             if (n.equals(cluster.primary())) {
                 b.primary(n.jdbcUrl(), n.username(), n.password());
@@ -140,7 +141,7 @@ public final class ConsistencyLoad {
 
     /** Operations per second of the 95/5 mix; each thread is a user whose token travels between requests. */
     private static double mix(EmbeddedCluster cluster, Consistency level, int seconds, int threads, int users,
-                              Counters counters, Consumer<RoutingDataSource.Builder> more) throws Exception {
+                              Counters counters, Consumer<RoutingDataSourceBuilder> more) throws Exception {
         try (RoutingDataSource router = router(cluster, level, counters, more)) {
             warm(router);
             return run(seconds, threads, () -> {
@@ -167,7 +168,7 @@ public final class ConsistencyLoad {
     }
 
     private static double reads(EmbeddedCluster cluster, int seconds, int threads,
-                                Consumer<RoutingDataSource.Builder> more) throws Exception {
+                                Consumer<RoutingDataSourceBuilder> more) throws Exception {
         try (RoutingDataSource router = router(cluster, Consistency.EVENTUAL, RoutingListener.NONE, more)) {
             warm(router);
             return run(seconds, threads, () -> () -> read(router, 1 + ThreadLocalRandom.current().nextInt(ROWS)));

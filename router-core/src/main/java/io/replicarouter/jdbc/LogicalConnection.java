@@ -1,11 +1,9 @@
 package io.replicarouter.jdbc;
 
-import io.replicarouter.Consistency;
 import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.routing.ConnectionState;
-import io.replicarouter.consistency.Lsns;
 import io.replicarouter.consistency.ScopeState;
 import io.replicarouter.routing.Plan;
 import io.replicarouter.routing.ReadRequirement;
@@ -98,7 +96,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             }
             case PRIMARY -> node = router.primary();
             default -> {
-                Binding read = routeRead(c);
+                Binding read = ConsistentReads.route(this, c);
                 node = read.node();
                 reason = read.reason();
                 requirement = read.requirement();
@@ -114,162 +112,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         report(node, reason);
         return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ, requirement);
-    }
-
-    /** A replica for a read (autocommit or the first statement of a read-only transaction), or the fallback. */
-    private Binding routeRead(Classification c) throws SQLException {
-        Router router = ctx.router();
-        ScopeState scope = scope(false);
-        Consistency level = scope != null ? scope.level() : ctx.consistency();
-        if (level == Consistency.STRONG) {
-            return new Binding(router.primary(), RouteReason.STRONG, false, ReadRequirement.NONE);
-        }
-        boolean monotonic = scope != null && level == Consistency.MONOTONIC;
-        Node last = monotonic ? (Node) scope.lastReadNode() : null;
-        Node preferred = monotonic ? (last != null && last.role() == NodeRole.REPLICA ? last : null)
-                : (autoCommit ? lastReplica : null);
-        ReadRequirement requirement = requirement(scope, c);
-        long since = scope == null ? 0 : scope.writeNanos();
-        Node node = router.chooseReplica(preferred, null, requirement);
-        if (monotonic && last != null && node != last) {
-            // Moving away from the last read's node: the new one must be at least where that node is now
-            // (an upper bound of what the last read saw). One round trip, only on such a move.
-            since = System.nanoTime();
-            scope.observedRead(currentPosition(last));
-            requirement = requirement(scope, c);
-            node = router.chooseReplica(null, null, requirement);
-        }
-        if (node == null && requirement.minLsn() != 0) {
-            node = catchUp(since, requirement);
-        }
-        RouteReason reason = autoCommit ? RouteReason.READ : RouteReason.TX_READ_ONLY;
-        if (node == null) {
-            if (requirement.minLsn() != 0 && router.chooseReplica(null, null,
-                    new ReadRequirement(0, requirement.maxStalenessNanos())) != null) {
-                node = router.primary();
-                reason = RouteReason.CONSISTENCY_FALLBACK;
-            } else {
-                node = fallback();
-                reason = RouteReason.NO_REPLICA_FALLBACK;
-            }
-        } else if (autoCommit) {
-            lastReplica = node;
-        }
-        if (monotonic) {
-            scope.lastReadNode(node);
-        }
-        return new Binding(node, reason, false, requirement);
-    }
-
-    /** Where a node is now: a replica's replay position, the primary's write position (0 when unknown). */
-    private long currentPosition(Node node) throws SQLException {
-        if (node.role() == NodeRole.PRIMARY) {
-            ScopeState probe = new ScopeState(Consistency.READ_YOUR_WRITES);
-            probe.markWrite(System.nanoTime());
-            resolveWrites(probe);
-            return probe.writeLsn();
-        }
-        long lsn = replayLsnOf(node);
-        return lsn != 0 ? lsn : node.replayLsn();
-    }
-
-    private ReadRequirement requirement(ScopeState scope, Classification c) throws SQLException {
-        long staleness = c.hint().maxStaleness() != null ? c.hint().maxStaleness().toNanos()
-                : scope != null ? scope.maxStalenessNanos() : Long.MAX_VALUE;
-        long minLsn = 0;
-        if (scope != null && (scope.level() == Consistency.READ_YOUR_WRITES || scope.level() == Consistency.MONOTONIC)) {
-            if (scope.pendingWrite()) {
-                resolveWrites(scope);
-            }
-            minLsn = scope.minLsnForRead();
-        }
-        return minLsn == 0 && staleness == Long.MAX_VALUE ? ReadRequirement.NONE : new ReadRequirement(minLsn, staleness);
-    }
-
-    /**
-     * Asks the primary for its WAL position: every write this scope marked so far is at or before it. One
-     * round trip, only when a read (or a token) needs it after a write. If the primary does not answer, the
-     * monitor's newest sample of it stands in (best effort: reads must not fail because the primary is down).
-     */
-    void resolveWrites(ScopeState scope) throws SQLException {
-        long asked = System.nanoTime();
-        long lsn;
-        try {
-            Connection c = physical(ctx.router().primary());
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-                rs.next();
-                lsn = Lsns.parse(rs.getString(1));
-            }
-            ctx.primaryPosition().observe(lsn);
-        } catch (SQLException e) {
-            lsn = ctx.primaryPosition().get();
-        }
-        scope.resolved(lsn, asked);
-    }
-
-    /**
-     * No replica is known to have replayed the scope's writes. A replica whose last sample is older than the
-     * write may well have: ask it (on its own connection) — and, with a wait configured, keep asking (every
-     * 0.1 ms) until the bound. Returns a replica that has, or {@code null}.
-     */
-    private Node catchUp(long writtenAt, ReadRequirement requirement) {
-        long start = System.nanoTime();
-        long deadline = start + ctx.maxWaitNanos();
-        boolean waiting = false;
-        while (true) {
-            for (Node r : ctx.router().topology().replicas()) {
-                if (!r.health().isUp() || r.lagNanos() > requirement.maxStalenessNanos()
-                        || (!waiting && r.replaySampledAt() - writtenAt > 0)) {
-                    continue; // a sample newer than the write already said it is behind
-                }
-                long lsn = replayLsnOf(r);
-                if (Lsns.reached(lsn, requirement.minLsn())) {
-                    if (waiting) {
-                        reportWait(r, start, true);
-                    }
-                    return r;
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                if (waiting) {
-                    reportWait(null, start, false);
-                }
-                return null;
-            }
-            waiting = true;
-            // A replica replays a commit in about a millisecond here: ask again soon (each ask is a round trip).
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-            if (Thread.currentThread().isInterrupted()) {
-                return null;
-            }
-        }
-    }
-
-    private void reportWait(Node node, long start, boolean satisfied) {
-        RoutingListener listener = ctx.listener();
-        if (listener != RoutingListener.NONE) {
-            listener.consistencyWait(node == null ? null : node.name(), System.nanoTime() - start, satisfied);
-        }
-    }
-
-    /** The replica's replay position asked on its own (the router's) connection; 0 when it does not answer. */
-    private long replayLsnOf(Node replica) {
-        try {
-            Connection c = physical(replica);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
-                rs.next();
-                String text = rs.getString(1);
-                long lsn = text == null ? 0 : Lsns.parse(text);
-                replica.observeReplay(lsn, System.nanoTime());
-                return lsn;
-            }
-        } catch (SQLException e) {
-            if (SqlErrors.isConnectionFailure(e)) {
-                replica.health().markDown(e);
-            }
-            release(replica);
-            return 0;
-        }
     }
 
     /** The thread's open scope, else this connection's own (created on first need when {@code create}). */
@@ -295,7 +137,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
     }
 
-    private Node fallback() throws SQLException {
+    Node fallback() throws SQLException {
         if (ctx.router().noReplicaPolicy() == NoReplicaPolicy.FAIL) {
             throw new SQLNonTransientConnectionException(
                     "no replica is eligible for this read and noReplicaPolicy is FAIL", "08001");
@@ -333,6 +175,15 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         report(next, RouteReason.RETRY);
         return new Binding(next, RouteReason.RETRY, !lastChance, failed.requirement());
+    }
+
+    /** The replica autocommit reads of this connection stick to, or {@code null}. */
+    Node lastReplica() {
+        return lastReplica;
+    }
+
+    void lastReplica(Node node) {
+        lastReplica = node;
     }
 
     private void report(Node node, RouteReason reason) {

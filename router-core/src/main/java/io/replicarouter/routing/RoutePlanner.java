@@ -23,31 +23,13 @@ public final class RoutePlanner {
             case SESSION_STATE, TRANSACTION_CONTROL -> true;
             default -> false;
         };
-        if (!state.autoCommit()) {
-            if (state.transactionBound()) {
-                // Never switch nodes inside a transaction (rule 1/2).
-                return pinning ? Plan.IN_TRANSACTION_PINNING : Plan.IN_TRANSACTION;
-            }
-            if (pinning) {
-                return Plan.PINNING; // session state must live on the primary: the transaction goes there
-            }
-            if (state.pinnedToPrimary()) {
-                return Plan.PINNED;
-            }
-            if (forced) {
-                return Plan.FORCED;
-            }
-            if (c.hint().forcePrimary()) {
-                return Plan.HINT;
-            }
-            if (state.readOnly()) {
-                return state.isolation() == Connection.TRANSACTION_SERIALIZABLE
-                        ? Plan.TX_SERIALIZABLE : Plan.TX_READ_ONLY;
-            }
-            return Plan.TX_READ_WRITE;
+        if (!state.autoCommit() && state.transactionBound()) {
+            // Never switch nodes inside a transaction (rules 1 and 2).
+            return pinning ? Plan.IN_TRANSACTION_PINNING : Plan.IN_TRANSACTION;
         }
+        // Reasons to use the primary, in order; for a transaction they decide where the whole of it runs.
         if (pinning) {
-            return Plan.PINNING;
+            return Plan.PINNING; // session state must live on the primary
         }
         if (state.pinnedToPrimary()) {
             return Plan.PINNED;
@@ -57,6 +39,12 @@ public final class RoutePlanner {
         }
         if (c.hint().forcePrimary()) {
             return Plan.HINT;
+        }
+        if (!state.autoCommit()) {
+            if (!state.readOnly()) {
+                return Plan.TX_READ_WRITE;
+            }
+            return state.isolation() == Connection.TRANSACTION_SERIALIZABLE ? Plan.TX_SERIALIZABLE : Plan.TX_READ_ONLY;
         }
         return c.isRead() ? Plan.READ : Plan.WRITE;
     }
