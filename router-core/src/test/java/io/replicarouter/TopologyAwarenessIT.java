@@ -203,6 +203,22 @@ class TopologyAwarenessIT {
     }
 
     @Test
+    void positionsOfOtherClustersTravelThroughUnchanged() throws Exception {
+        ClusterFixture f = router(b -> { });
+        String own;
+        try (ConsistencyScope scope = f.router.openScope()) {
+            write(f.router, 21);
+            own = scope.token();
+        }
+        String withShard = own + "_abcdef0123456789-2a0000ff"; // a position of another cluster (a shard)
+        try (ConsistencyScope scope = f.router.resumeScope(withShard)) {
+            assertThat(read(f.router)).isEqualTo(21);
+            assertThat(scope.token()).contains("abcdef0123456789-2a0000ff").contains(own.substring(2));
+        }
+        assertThat(f.events.ignoredTokens).isEmpty();
+    }
+
+    @Test
     void badTokensAreIgnoredWithoutErrorWaitOrPrimaryLoad() throws Exception {
         ClusterFixture signed = router(b -> b.maxLag(Duration.ofHours(1)).tokenSecret("a-shared-secret-of-32-characters")
                 .maxWaitForReplica(Duration.ofSeconds(5)));
