@@ -278,6 +278,9 @@ public final class RoutingDataSourceBuilder {
         // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
         boolean measureLatency = balancer != null
                 || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("power-of-two-choices|p2c");
+        boolean trackLoad = measureLatency
+                || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("least-?outstanding");
+        all.forEach(n -> n.trackLoad(trackLoad));
         PrimaryPosition primaryPosition = new PrimaryPosition();
         TopologyMonitor monitor = null;
         if (!monitorInterval.isZero()) {

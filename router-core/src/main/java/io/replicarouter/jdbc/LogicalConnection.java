@@ -49,7 +49,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     private final RoutingContext ctx;
     private final Connection[] physical;
-    private final List<LogicalStatement> statements = new ArrayList<>(2);
+    private List<LogicalStatement> statements;
 
     private boolean closed;
     private boolean autoCommit = true;
@@ -229,8 +229,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         physical[node.index()] = null;
-        for (LogicalStatement s : statements) {
-            s.forget(c);
+        if (statements != null) {
+            for (LogicalStatement s : statements) {
+                s.forget(c);
+            }
         }
         try {
             node.giveBack(c);
@@ -300,11 +302,16 @@ public final class LogicalConnection implements Connection, ConnectionState {
     }
 
     void register(LogicalStatement s) {
+        if (statements == null) {
+            statements = new ArrayList<>(2);
+        }
         statements.add(s);
     }
 
     void unregister(LogicalStatement s) {
-        statements.remove(s);
+        if (statements != null) {
+            statements.remove(s);
+        }
     }
 
     // ---- ConnectionState ----
@@ -797,10 +804,12 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         closed = true;
-        for (LogicalStatement s : statements.toArray(new LogicalStatement[0])) {
-            s.markClosed();
+        if (statements != null) {
+            for (LogicalStatement s : statements.toArray(new LogicalStatement[0])) {
+                s.markClosed();
+            }
+            statements = null;
         }
-        statements.clear();
         SQLException failure = null;
         List<Node> all = ctx.router().topology().all();
         for (int i = 0; i < physical.length; i++) {

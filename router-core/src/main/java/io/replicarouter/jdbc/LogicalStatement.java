@@ -33,12 +33,16 @@ class LogicalStatement implements Statement {
     }
 
     static final Classification BATCH = new Classification(StatementType.WRITE, Hint.NONE, "batch");
+    private static final Statement[] NO_STATEMENTS = new Statement[0];
+    private static final Connection[] NO_CONNECTIONS = new Connection[0];
     private static final int UNSET = Integer.MIN_VALUE;
 
     final LogicalConnection conn;
     private final Factory factory;
-    private final Statement[] byNode;
-    private final Connection[] byNodeConnection;
+    /** Per node index: the physical statement, and the physical connection it belongs to (lazily allocated). */
+    private Statement[] byNode = NO_STATEMENTS;
+    private Connection[] byNodeConnection = NO_CONNECTIONS;
+    private final int nodes;
     private Statement current;
     private ResultSet lastPhysicalResult;
     private RoutedResultSet lastResult;
@@ -59,9 +63,7 @@ class LogicalStatement implements Statement {
     LogicalStatement(LogicalConnection conn, Factory factory) {
         this.conn = conn;
         this.factory = factory;
-        int nodes = conn.context().router().topology().all().size();
-        this.byNode = new Statement[nodes];
-        this.byNodeConnection = new Connection[nodes];
+        this.nodes = conn.context().router().topology().all().size();
         conn.register(this);
     }
 
@@ -120,6 +122,10 @@ class LogicalStatement implements Statement {
     final Statement physicalFor(Node node) throws SQLException {
         Connection c = conn.physical(node);
         int i = node.index();
+        if (byNode.length == 0) {
+            byNode = new Statement[nodes];
+            byNodeConnection = new Connection[nodes];
+        }
         Statement s = byNode[i];
         if (s == null || byNodeConnection[i] != c) {
             s = factory.create(c);

@@ -15,7 +15,9 @@ final class Params {
         void apply(PreparedStatement ps) throws SQLException;
     }
 
-    private Setter[] values = new Setter[8];
+    private static final Setter[] NONE = new Setter[0];
+
+    private Setter[] values = NONE;
     private int max;
     private boolean streams;
     private boolean cleared;
@@ -26,7 +28,7 @@ final class Params {
                     "22023");
         }
         if (index >= values.length) {
-            values = Arrays.copyOf(values, Math.max(index + 1, values.length * 2));
+            values = Arrays.copyOf(values, Math.max(Math.max(index + 1, 4), values.length * 2));
         }
         values[index] = setter;
         max = Math.max(max, index);

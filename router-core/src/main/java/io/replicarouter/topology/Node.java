@@ -21,6 +21,7 @@ public final class Node implements Candidate {
     private final int weight;
     private final NodeHealth health;
     private final AtomicInteger outstanding = new AtomicInteger();
+    private volatile boolean trackLoad;
     private volatile long latencyNanos;
     private final Endpoint endpoint;
 
@@ -139,6 +140,15 @@ public final class Node implements Candidate {
         return health;
     }
 
+    /**
+     * Counts borrowed connections only when the balancer reads them (least-outstanding, power-of-two-choices,
+     * a custom one): the shared counter is contended by every thread, a cost the other balancers need not pay.
+     */
+    public void trackLoad(boolean track) {
+        this.trackLoad = track;
+    }
+
+    /** Borrowed connections now; 0 when load is not tracked (see {@link #trackLoad}). */
     @Override
     public int outstanding() {
         return outstanding.get();
@@ -160,7 +170,9 @@ public final class Node implements Candidate {
             health.markDown(e);
             throw e;
         }
-        outstanding.incrementAndGet();
+        if (trackLoad) {
+            outstanding.incrementAndGet();
+        }
         return c;
     }
 
@@ -169,7 +181,9 @@ public final class Node implements Candidate {
         try {
             c.close();
         } finally {
-            outstanding.decrementAndGet();
+            if (trackLoad) {
+                outstanding.decrementAndGet();
+            }
         }
     }
 
