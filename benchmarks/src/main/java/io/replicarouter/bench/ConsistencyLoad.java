@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * </ol>
  * <pre>
  * ./mvnw -q -pl benchmarks -am package -DskipTests
- * java -cp benchmarks/target/benchmarks.jar io.replicarouter.bench.ConsistencyLoad [seconds-per-phase] [threads]
+ * java -cp benchmarks/target/benchmarks.jar io.replicarouter.bench.ConsistencyLoad [seconds-per-phase] [threads] [monitor]
  * </pre>
  */
 public final class ConsistencyLoad {
@@ -43,6 +43,7 @@ public final class ConsistencyLoad {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        boolean monitorOnly = args.length > 2 && args[2].equals("monitor");
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).postgresSetting("max_connections", "200").start()) {
             try (Connection c = cluster.primary().connect()) {
                 c.createStatement().execute("CREATE TABLE kv (id int primary key, v bigint)");
@@ -51,7 +52,7 @@ public final class ConsistencyLoad {
             cluster.waitForCatchUp(Duration.ofSeconds(30));
 
             int reps = 3;
-            for (int users : new int[] {1, 500}) {
+            for (int users : monitorOnly ? new int[0] : new int[] {1, 500}) {
                 double[] eventual = new double[reps];
                 double[] ryw = new double[reps];
                 Counters rywCounters = new Counters();
@@ -84,7 +85,52 @@ public final class ConsistencyLoad {
             System.out.printf("%nreads, monitor every 100 ms: %s; no monitor: %s -> ratio %.3f%n",
                     java.util.Arrays.toString(round(monitored)), java.util.Arrays.toString(round(unmonitored)),
                     medianRatio(monitored, unmonitored));
+            monitorCost(cluster, median(monitored));
         }
+    }
+
+    /**
+     * The monitor's cost from unit costs, which noise does not swamp: the time one probe takes (client and
+     * server, one round trip, measured 2,000 times) against the time one primary-key read takes, times how
+     * many of each run per second (3 nodes x 10 probes/s at a 100 ms interval; the measured read rate).
+     */
+    private static void monitorCost(EmbeddedCluster cluster, double readsPerSecond) throws SQLException {
+        ClusterNode replica = cluster.replica(0);
+        String probe = io.replicarouter.topology.TopologyMonitor.probeSql();
+        double probeNanos = 0;
+        double readNanos = 0;
+        try (Connection c = replica.connect(); java.sql.Statement s = c.createStatement();
+             PreparedStatement ps = c.prepareStatement("SELECT v FROM kv WHERE id = ?")) {
+            for (int round = 0; round < 3; round++) { // alternate, keep the last (warm) round
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 2_000; i++) {
+                    try (ResultSet rs = s.executeQuery(probe)) {
+                        rs.next();
+                    }
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < 2_000; i++) {
+                    ps.setInt(1, 1 + i % ROWS);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                    }
+                }
+                long t2 = System.nanoTime();
+                probeNanos = (t1 - t0) / 2_000.0;
+                readNanos = (t2 - t1) / 2_000.0;
+            }
+        }
+        double probesPerSecond = cluster.nodes().size() * 10.0;
+        double share = probesPerSecond * probeNanos / (readsPerSecond * readNanos);
+        System.out.printf("monitor cost: a probe takes %.0f us, a primary-key read %.0f us; %.0f probes/s against"
+                        + " %.0f reads/s = %.3f %% of the reads' round-trip time%n",
+                probeNanos / 1000, readNanos / 1000, probesPerSecond, readsPerSecond, 100 * share);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static long[] round(double[] values) {

@@ -14,7 +14,7 @@ import java.sql.Statement;
  */
 final class Prober implements AutoCloseable {
 
-    private static final String PROBE = """
+    static final String PROBE = """
             SELECT pg_is_in_recovery(),
                    CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,
                    pg_last_wal_replay_lsn()::text,

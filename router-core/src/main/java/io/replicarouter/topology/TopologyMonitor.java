@@ -77,6 +77,11 @@ public final class TopologyMonitor implements AutoCloseable {
         return primaryPosition.get();
     }
 
+    /** The one-round-trip query each probe runs (for benchmarks and docs). */
+    public static String probeSql() {
+        return Prober.PROBE;
+    }
+
     /** The cluster's system identifier (0 when unknown). */
     public long systemId() {
         return systemId;
