@@ -124,7 +124,8 @@ final class ConsistentReads {
     /**
      * No replica is known to have replayed the scope's writes. A replica whose last sample is older than the
      * write may well have: ask it (on its own connection) — and, with a wait configured, keep asking (every
-     * 0.1 ms) until the bound. Returns a replica that has, or {@code null}.
+     * 0.1 ms) until the bound, but only replicas whose measured lag is within the bound (one lagging more will
+     * not catch up in time, and asking it again and again would only load it). Returns a replica that has, or {@code null}.
      */
     private static Node catchUp(LogicalConnection conn, long writtenAt, ReadRequirement requirement) {
         RoutingContext ctx = conn.context();
@@ -132,10 +133,16 @@ final class ConsistentReads {
         long deadline = start + ctx.maxWaitNanos();
         boolean waiting = false;
         while (true) {
+            boolean worthWaiting = false;
             for (Node r : ctx.router().topology().replicas()) {
-                if (!r.health().isUp() || r.lagNanos() > requirement.maxStalenessNanos()
-                        || (!waiting && r.replaySampledAt() - writtenAt > 0)) {
-                    continue; // a sample newer than the write already said it is behind
+                if (!r.health().isUp() || r.lagNanos() > requirement.maxStalenessNanos()) {
+                    continue;
+                }
+                // One lagging more than the wait bound will not catch up in time: asking it again would only load it.
+                boolean canCatchUp = r.lagNanos() <= ctx.maxWaitNanos();
+                worthWaiting |= canCatchUp;
+                if (waiting ? !canCatchUp : r.replaySampledAt() - writtenAt > 0) {
+                    continue; // first pass: a sample newer than the write already said it is behind
                 }
                 long lsn = replayLsnOf(conn, r);
                 if (Lsns.reached(lsn, requirement.minLsn())) {
@@ -145,7 +152,7 @@ final class ConsistentReads {
                     return r;
                 }
             }
-            if (System.nanoTime() - deadline >= 0) {
+            if (System.nanoTime() - deadline >= 0 || !worthWaiting) {
                 if (waiting) {
                     reportWait(ctx, null, start, false);
                 }
