@@ -1,0 +1,166 @@
+package io.replicarouter;
+
+import io.replicarouter.embedded.EmbeddedCluster;
+import io.replicarouter.embedded.junit.WithEmbeddedCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.LocalDate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The logical JDBC objects behave as pgjdbc's do, also when one of them is used on several nodes. */
+@WithEmbeddedCluster(replicas = 2)
+class JdbcSurfaceIT {
+
+    private ClusterFixture f;
+
+    @BeforeEach
+    void setUp(EmbeddedCluster cluster) throws SQLException {
+        try (Connection c = cluster.primary().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS surface (id int primary key, name text, at timestamp, amount numeric, day date)");
+            s.execute("TRUNCATE surface");
+            s.execute("INSERT INTO surface SELECT g, 'n' || g, NULL, g, NULL FROM generate_series(1, 50) g");
+        }
+        cluster.waitForCatchUp(Duration.ofSeconds(10));
+        f = new ClusterFixture(cluster);
+    }
+
+    @AfterEach
+    void tearDown() {
+        assertThat(f.active()).allSatisfy((n, a) -> assertThat(a).as(n).isZero());
+        f.close();
+    }
+
+    private static int rows(ResultSet rs) throws SQLException {
+        int n = 0;
+        while (rs.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void oneStatementServesReadsAndWritesOnDifferentNodesWithItsSettingsReplayed() throws SQLException {
+        try (Connection c = f.router.getConnection(); Statement s = c.createStatement()) {
+            s.setMaxRows(7);
+            s.setFetchSize(3);
+            s.setQueryTimeout(5);
+            try (ResultSet rs = s.executeQuery("SELECT * FROM surface")) { // a replica
+                assertThat(rows(rs)).isEqualTo(7);
+            }
+            assertThat(s.executeUpdate("UPDATE surface SET name = 'x' WHERE id <= 3")).isEqualTo(3); // the primary
+            try (ResultSet rs = s.executeQuery("/* route:primary */ SELECT * FROM surface")) { // primary, same settings
+                assertThat(rows(rs)).isEqualTo(7);
+            }
+            assertThat(s.getMaxRows()).isEqualTo(7);
+            assertThat(s.getFetchSize()).isEqualTo(3);
+            assertThat(s.getQueryTimeout()).isEqualTo(5);
+            assertThat(s.executeLargeUpdate("UPDATE surface SET name = 'y' WHERE id = 4")).isEqualTo(1L);
+            assertThat(s.execute("SELECT 1; SELECT 2")).isTrue(); // multi-statement: primary, two results
+            assertThat(s.getMoreResults()).isTrue();
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+        assertThat(f.events.routed).contains("primary:WRITE", "primary:HINT").anyMatch(e -> e.endsWith(":READ"));
+    }
+
+    @Test
+    void aStatementPreparedInAutocommitRunsInTheLaterTransaction() throws SQLException {
+        try (Connection c = f.router.getConnection()) {
+            PreparedStatement ps = c.prepareStatement("SELECT inet_server_port(), count(*) FROM surface WHERE id > ?");
+            ps.setInt(1, 10);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(f.nodeByPort.get(rs.getInt(1))).startsWith("replica");
+                assertThat(rs.getInt(2)).isEqualTo(40);
+            }
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM surface WHERE id > 45");
+            }
+            try (ResultSet rs = ps.executeQuery()) { // same statement, now in the read-write transaction
+                rs.next();
+                assertThat(f.nodeByPort.get(rs.getInt(1))).isEqualTo("primary");
+                assertThat(rs.getInt(2)).isEqualTo(35); // sees the transaction's own delete
+            }
+            c.rollback();
+            ps.clearParameters();
+            assertThatThrownBy(ps::executeQuery).isInstanceOf(SQLException.class); // parameter 1 unset
+            ps.close();
+            assertThat(ps.isClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void parametersOfManyTypesReachTheServer() throws SQLException {
+        Timestamp at = Timestamp.valueOf("2026-11-25 10:00:00");
+        try (Connection c = f.router.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO surface (id, name, at, amount, day) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setInt(1, 100);
+                ps.setNull(2, Types.VARCHAR);
+                ps.setTimestamp(3, at);
+                ps.setBigDecimal(4, new BigDecimal("12.50"));
+                ps.setObject(5, LocalDate.of(2026, 11, 25));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(5);
+            }
+            try (PreparedStatement ps = c.prepareStatement("/* route:primary */ SELECT name, at, amount, day FROM surface WHERE id = ?")) {
+                ps.setLong(1, 100L);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isNull();
+                    assertThat(rs.getTimestamp(2)).isEqualTo(at);
+                    assertThat(rs.getBigDecimal(3)).isEqualByComparingTo("12.5");
+                    assertThat(rs.getObject(4, LocalDate.class)).isEqualTo(LocalDate.of(2026, 11, 25));
+                    assertThat(rs.getMetaData().getColumnCount()).isEqualTo(4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void readOnlyTransactionStreamsWithAFetchSizeFromOneReplica() throws SQLException {
+        try (Connection c = f.router.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(5); // a cursor: only inside a transaction
+                try (ResultSet rs = s.executeQuery("SELECT id FROM surface ORDER BY id")) {
+                    assertThat(rows(rs)).isEqualTo(50);
+                }
+            }
+            assertThat(((io.replicarouter.jdbc.LogicalConnection) c).transactionNode()).startsWith("replica");
+            c.commit();
+            assertThat(((io.replicarouter.jdbc.LogicalConnection) c).transactionNode()).isNull();
+        }
+    }
+
+    @Test
+    void closingTheConnectionClosesItsStatements() throws SQLException {
+        Statement s;
+        PreparedStatement ps;
+        try (Connection c = f.router.getConnection()) {
+            s = c.createStatement();
+            ps = c.prepareStatement("SELECT 1");
+            s.executeQuery("SELECT 1").close();
+        }
+        assertThat(s.isClosed()).isTrue();
+        assertThat(ps.isClosed()).isTrue();
+        assertThatThrownBy(() -> s.executeQuery("SELECT 1")).hasMessageContaining("closed");
+    }
+}
