@@ -28,6 +28,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private final Router router;
     private final List<Node> nodes;
     private final List<Prober> probers = new ArrayList<>();
+    private final List<Future<NodeStatus>> inFlight = new ArrayList<>();
     private final LagPolicy lagPolicy;
     private final long slowStartNanos;
     private final RoutingListener listener;
@@ -55,6 +56,7 @@ public final class TopologyMonitor implements AutoCloseable {
         this.readmittedAt = new long[nodes.size()];
         for (Node n : this.nodes) {
             probers.add(new Prober(n, (int) Math.max(1, probeTimeout.toMillis())));
+            inFlight.add(null);
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "replica-router-monitor"));
         this.probePool = Executors.newFixedThreadPool(nodes.size(), r -> daemon(r, "replica-router-probe"));
@@ -193,19 +195,25 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     private List<NodeStatus> probeAll() {
-        List<Future<NodeStatus>> futures = new ArrayList<>();
-        for (Prober p : probers) {
-            futures.add(probePool.submit(p::probe));
+        // A probe still running from an earlier round (a node that hangs past its network timeout) is not
+        // started again: a prober is used by one thread at a time, and the node counts as unreachable.
+        for (int i = 0; i < probers.size(); i++) {
+            Future<NodeStatus> previous = inFlight.get(i);
+            if (previous == null || previous.isDone()) {
+                inFlight.set(i, probePool.submit(probers.get(i)::probe));
+            }
         }
         List<NodeStatus> statuses = new ArrayList<>();
         long deadline = System.nanoTime() + probeTimeoutNanos + TimeUnit.MILLISECONDS.toNanos(500);
-        for (Future<NodeStatus> f : futures) {
+        for (Future<NodeStatus> f : inFlight) {
             try {
                 statuses.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (java.util.concurrent.TimeoutException e) {
                 statuses.add(NodeStatus.unreachable(System.nanoTime(), "probe timed out"));
             } catch (java.util.concurrent.ExecutionException e) {
                 statuses.add(NodeStatus.unreachable(System.nanoTime(), String.valueOf(e.getCause())));
+            } catch (java.util.concurrent.CancellationException e) {
+                statuses.add(NodeStatus.unreachable(System.nanoTime(), "probe cancelled"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 statuses.add(NodeStatus.unreachable(System.nanoTime(), "interrupted"));
