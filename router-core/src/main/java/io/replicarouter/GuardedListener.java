@@ -89,4 +89,22 @@ final class GuardedListener implements RoutingListener {
             log.warn("routing listener {} failed on {}: {}", delegate, event, e.toString());
         }
     }
+
+    @Override
+    public void nodeUnreachable(String node, String why, int abortedConnections) {
+        try {
+            delegate.nodeUnreachable(node, why, abortedConnections);
+        } catch (RuntimeException e) {
+            log.warn("routing listener {} failed on nodeUnreachable: {}", delegate, e.toString());
+        }
+    }
+
+    @Override
+    public void poolExhausted(String node) {
+        try {
+            delegate.poolExhausted(node);
+        } catch (RuntimeException e) {
+            log.warn("routing listener {} failed on poolExhausted: {}", delegate, e.toString());
+        }
+    }
 }

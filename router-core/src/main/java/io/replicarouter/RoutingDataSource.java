@@ -56,13 +56,15 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final TopologyMonitor monitor;
     private final TokenCodec tokens;
     private final PrimaryPosition primaryPosition;
+    private final long askIntervalNanos;
     private volatile long systemId;
     private volatile boolean closed;
 
     RoutingDataSource(RoutingContext context, Router router, ForcedPrimary forced,
                               List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
-                              TokenCodec tokens, PrimaryPosition primaryPosition) {
+                              TokenCodec tokens, PrimaryPosition primaryPosition, long askIntervalNanos) {
         this.primaryPosition = primaryPosition;
+        this.askIntervalNanos = askIntervalNanos;
         this.context = context;
         this.router = router;
         this.forced = forced;
@@ -148,16 +150,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
                 continue;
             }
             known = true;
-            long primaryLsn = primaryPosition.get();
-            if (primaryLsn == 0 || Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
-                primaryLsn = currentPrimaryLsn(); // what we have seen may predate the token's write: ask
-            }
-            if (primaryLsn != 0 && Long.compareUnsigned(e.getValue(), primaryLsn) > 0) {
-                ignoreToken("position " + Lsns.format(e.getValue()) + " is beyond the primary's "
-                        + Lsns.format(primaryLsn));
-            } else {
-                scope.state().adopt(e.getValue(), System.nanoTime());
-            }
+            adoptPosition(scope.state(), e.getValue());
         }
         if (!known && !decoded.positions().isEmpty()) {
             ignoreToken("no position for this cluster (system identifier " + Long.toUnsignedString(mine) + ")");
@@ -165,16 +158,42 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         return scope;
     }
 
+    /**
+     * A token's position within the primary's newest position seen is adopted at once. One beyond it may be
+     * newer than that sample, or forged: the primary is asked, but at most once per monitor interval for all
+     * tokens together; the others are adopted unverified and settled by the next sample (see
+     * {@link ScopeState#adoptUnverified}). A forged token thus costs no round trip of its own.
+     */
+    private void adoptPosition(ScopeState state, long lsn) {
+        long now = System.nanoTime();
+        long known = primaryPosition.get();
+        if (known != 0 && Long.compareUnsigned(lsn, known) <= 0) {
+            state.adopt(lsn, now);
+            return;
+        }
+        if (!primaryPosition.claimAsk(now, askIntervalNanos)) {
+            state.adoptUnverified(lsn, now);
+            return;
+        }
+        long primaryLsn = currentPrimaryLsn();
+        if (primaryLsn != 0 && Long.compareUnsigned(lsn, primaryLsn) > 0) {
+            ignoreToken("position " + Lsns.format(lsn) + " is beyond the primary's " + Lsns.format(primaryLsn));
+        } else if (primaryLsn == 0) {
+            state.adoptUnverified(lsn, now); // the primary did not answer: settle it later
+        } else {
+            state.adopt(lsn, now);
+        }
+    }
+
     private void ignoreToken(String why) {
-        log.warn("consistency token ignored: {}", why);
-        context.listener().tokenIgnored(why);
+        context.ignoredTokens().report(why);
     }
 
     String exportToken(ScopeState state) throws SQLException {
         if (state.pendingWrite()) {
             long asked = System.nanoTime();
             long lsn = Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
-            primaryPosition.observe(lsn);
+            primaryPosition.observe(lsn, asked);
             state.resolved(lsn, asked);
         }
         Map<Long, Long> positions = new LinkedHashMap<>(state.otherClusters());
@@ -207,8 +226,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     /** The primary's position now (one round trip), 0 when it does not answer. */
     private long currentPrimaryLsn() {
         try {
+            long asked = System.nanoTime();
             long lsn = Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
-            primaryPosition.observe(lsn);
+            primaryPosition.observe(lsn, asked);
             return lsn;
         } catch (SQLException e) {
             return 0;
@@ -277,6 +297,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return;
         }
         closed = true;
+        router.close(); // statements still running fail with "closed" instead of retrying onto closing pools
         if (monitor != null) {
             monitor.close();
         }

@@ -2,8 +2,10 @@ package io.replicarouter;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.replicarouter.balance.Balancers;
 import io.replicarouter.balance.LoadBalancer;
+import io.replicarouter.consistency.IgnoredTokens;
 import io.replicarouter.consistency.PrimaryPosition;
 import io.replicarouter.consistency.ScopeRegistry;
 import io.replicarouter.consistency.TokenCodec;
@@ -15,6 +17,8 @@ import io.replicarouter.topology.Node;
 import io.replicarouter.topology.NodeHealth;
 import io.replicarouter.topology.LagPolicy;
 import io.replicarouter.topology.NodeRole;
+import io.replicarouter.topology.PhysicalConnections;
+import io.replicarouter.topology.RecordingDataSource;
 import io.replicarouter.topology.TopologyMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,8 +240,9 @@ public final class RoutingDataSourceBuilder {
         try {
             for (NodeSpec spec : ordered) {
                 DataSource ds = spec.dataSource();
+                PhysicalConnections connections = new PhysicalConnections();
                 if (ds == null) {
-                    HikariDataSource pool = createPool(spec);
+                    HikariDataSource pool = createPool(spec, connections);
                     owned.add(pool);
                     ds = pool;
                 }
@@ -258,7 +263,8 @@ public final class RoutingDataSourceBuilder {
                 });
                 // A node of discovered role starts as a replica; the monitor's first round (in build) decides.
                 NodeRole role = spec.role() == null ? NodeRole.REPLICA : spec.role();
-                all.add(new Node(all.size(), name, role, ds, spec.weight(), health, endpoint(spec, ds)));
+                all.add(new Node(all.size(), name, role, ds, spec.weight(), health, endpoint(spec, ds),
+                        connections, ds instanceof HikariDataSource h && h.getDataSource() instanceof RecordingDataSource));
             }
         } catch (RuntimeException e) {
             owned.forEach(HikariDataSource::close);
@@ -288,7 +294,7 @@ public final class RoutingDataSourceBuilder {
                     new LagPolicy(maxLag.toNanos(), maxLagBytes), slowStart, events, primaryPosition);
         }
         RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency, consistency,
-                maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition);
+                maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition, new IgnoredTokens(events));
         String description = describe();
         if (monitor != null) {
             try {
@@ -300,8 +306,10 @@ public final class RoutingDataSourceBuilder {
             }
         }
         log.info("replica router started: {}", description);
+        // Tokens ahead of the primary's position seen: at most one question of the primary per monitor interval.
+        long askInterval = monitorInterval.isZero() ? Duration.ofMillis(250).toNanos() : monitorInterval.toNanos();
         return new RoutingDataSource(ctx, router, forced, owned, description, monitor, new TokenCodec(tokenSecret),
-                primaryPosition);
+                primaryPosition, askInterval);
     }
 
     private void validate() {
@@ -420,7 +428,7 @@ public final class RoutingDataSourceBuilder {
         return () -> DriverManager.getConnection(jdbcUrl, props);
     }
 
-    private HikariDataSource createPool(NodeSpec spec) {
+    private HikariDataSource createPool(NodeSpec spec, PhysicalConnections connections) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("replica-router-" + spec.name());
         config.setJdbcUrl(spec.url());
@@ -433,6 +441,14 @@ public final class RoutingDataSourceBuilder {
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
         poolCustomizer.accept(config);
+        // The pool opens its connections through a DataSource that records them, so the monitor can abort them
+        // when the node hangs; built after the customizer so that its driver properties apply.
+        // (A customizer that brings its own DataSource keeps it: its connections are then recorded per borrow.)
+        if (config.getDataSource() == null && config.getDataSourceClassName() == null && config.getJdbcUrl() != null) {
+            DriverDataSource driver = new DriverDataSource(config.getJdbcUrl(), config.getDriverClassName(),
+                    config.getDataSourceProperties(), config.getUsername(), config.getPassword());
+            config.setDataSource(new RecordingDataSource(driver, connections));
+        }
         return new HikariDataSource(config);
     }
 

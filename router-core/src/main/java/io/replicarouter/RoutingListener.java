@@ -25,6 +25,22 @@ public interface RoutingListener {
     default void nodeDown(String node, SQLException cause) {
     }
 
+    /**
+     * The monitor's probe of {@code node} failed ({@code why}: the driver's message, or "probe timed out"). When
+     * the node stopped answering (rather than refusing), its open connections were aborted so that statements
+     * blocked on it fail now: {@code abortedConnections} says how many. Fires on the first failed probe and on
+     * every later one that aborted connections.
+     */
+    default void nodeUnreachable(String node, String why, int abortedConnections) {
+    }
+
+    /**
+     * The pool of {@code node} had no free connection within its timeout: the node is busy (saturated), not
+     * down, and is not marked down; a read may go to another eligible replica.
+     */
+    default void poolExhausted(String node) {
+    }
+
     /** A node marked down answered again. */
     default void nodeUp(String node) {
     }

@@ -20,6 +20,9 @@ public final class ScopeState {
     private long writeNanos;
     private Object lastReadNode;
     private long maxStalenessNanos = Long.MAX_VALUE;
+    /** A token's position not yet confirmed to be within the primary's history, and since when (nanoTime). */
+    private long unverifiedLsn;
+    private long unverifiedSince;
 
     public ScopeState(Consistency level) {
         this.level = level;
@@ -68,17 +71,64 @@ public final class ScopeState {
         }
     }
 
+    /**
+     * Adopts a token's position that lies beyond the primary's newest position seen here, before anyone has
+     * checked it: legitimate when its write is newer than that sample (another instance wrote a moment ago), a
+     * forgery or a stranger otherwise. Reads honour it (at worst they use the primary, within this scope) until
+     * {@link #checkToken} settles it.
+     */
+    public synchronized void adoptUnverified(long lsn, long nowNanos) {
+        if (Long.compareUnsigned(lsn, unverifiedLsn) > 0) {
+            unverifiedLsn = lsn;
+            unverifiedSince = nowNanos;
+        }
+    }
+
+    public synchronized boolean hasUnverified() {
+        return unverifiedLsn != 0;
+    }
+
+    /**
+     * Settles an unverified token position against the primary's position {@code primaryLsn}, known to hold since
+     * {@code askedAt}: reached means legitimate (adopted); not reached by an answer asked after the token arrived
+     * means beyond the primary (dropped).
+     *
+     * @return the dropped position, or 0 when it was adopted or is still unsettled
+     */
+    public synchronized long checkToken(long primaryLsn, long askedAt) {
+        if (unverifiedLsn == 0) {
+            return 0;
+        }
+        if (primaryLsn != 0 && Long.compareUnsigned(primaryLsn, unverifiedLsn) >= 0) {
+            adopt(unverifiedLsn, unverifiedSince);
+            unverifiedLsn = 0;
+            return 0;
+        }
+        if (askedAt - unverifiedSince > 0) {
+            long dropped = unverifiedLsn;
+            unverifiedLsn = 0;
+            return dropped;
+        }
+        return 0;
+    }
+
+    /** The position this scope's writes (and adopted tokens, verified or not) reached: what its token carries. */
     public synchronized long writeLsn() {
-        return writeLsn;
+        return max(writeLsn, unverifiedLsn);
     }
 
     /** The position a replica must have replayed to serve this scope's next read (0 = any). */
     public synchronized long minLsnForRead() {
+        long written = max(writeLsn, unverifiedLsn);
         return switch (level) {
-            case READ_YOUR_WRITES -> writeLsn;
-            case MONOTONIC -> Long.compareUnsigned(writeLsn, readLsn) >= 0 ? writeLsn : readLsn;
+            case READ_YOUR_WRITES -> written;
+            case MONOTONIC -> max(written, readLsn);
             default -> 0;
         };
+    }
+
+    private static long max(long a, long b) {
+        return Long.compareUnsigned(a, b) >= 0 ? a : b;
     }
 
     /** A read saw data at least as new as {@code lsn} (monotonic reads). */

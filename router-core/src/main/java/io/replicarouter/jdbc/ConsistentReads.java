@@ -4,6 +4,7 @@ import io.replicarouter.Consistency;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.consistency.Lsns;
+import io.replicarouter.consistency.PrimaryPosition;
 import io.replicarouter.consistency.ScopeState;
 import io.replicarouter.jdbc.LogicalConnection.Binding;
 import io.replicarouter.routing.ReadRequirement;
@@ -16,6 +17,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a read of a logical connection runs under its consistency level: which replicas qualify (the scope's
@@ -91,6 +94,17 @@ final class ConsistentReads {
                 : scope != null ? scope.maxStalenessNanos() : Long.MAX_VALUE;
         long minLsn = 0;
         if (scope != null && (scope.level() == Consistency.READ_YOUR_WRITES || scope.level() == Consistency.MONOTONIC)) {
+            if (scope.hasUnverified()) {
+                PrimaryPosition position = conn.context().primaryPosition();
+                long dropped = scope.checkToken(position.get(), position.observedAt());
+                if (dropped != 0) {
+                    conn.context().ignoredTokens().report("position " + Lsns.format(dropped)
+                            + " is beyond the primary's " + Lsns.format(position.get()));
+                }
+            }
+            if (conn.opaqueWrites()) {
+                scope.markWrite(System.nanoTime()); // the primary was used through an object we cannot see into
+            }
             if (scope.pendingWrite()) {
                 resolveWrites(conn, scope);
             }
@@ -114,7 +128,7 @@ final class ConsistentReads {
                 rs.next();
                 lsn = Lsns.parse(rs.getString(1));
             }
-            ctx.primaryPosition().observe(lsn);
+            ctx.primaryPosition().observe(lsn, asked);
         } catch (SQLException e) {
             lsn = ctx.primaryPosition().get();
         }
@@ -132,9 +146,19 @@ final class ConsistentReads {
         long start = System.nanoTime();
         long deadline = start + ctx.maxWaitNanos();
         boolean waiting = false;
+        // Ask in the balancer's order: its choice among the replicas that fit the staleness budget first, then
+        // the rest from a rotating start, so that reads after writes spread as the other reads do.
+        List<Node> replicas = ctx.router().topology().replicas();
+        int n = replicas.size();
+        Node first = ctx.router().chooseReplica(null, null, new ReadRequirement(0, requirement.maxStalenessNanos()));
+        int offset = n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
         while (true) {
             boolean worthWaiting = false;
-            for (Node r : ctx.router().topology().replicas()) {
+            for (int k = -1; k < n; k++) {
+                Node r = k < 0 ? first : replicas.get((offset + k) % n);
+                if (r == null || (k >= 0 && r == first)) {
+                    continue;
+                }
                 if (!r.health().isUp() || r.lagNanos() > requirement.maxStalenessNanos()) {
                     continue;
                 }

@@ -12,6 +12,7 @@ import io.replicarouter.routing.Router;
 import io.replicarouter.sql.Classification;
 import io.replicarouter.topology.Node;
 import io.replicarouter.topology.NodeRole;
+import io.replicarouter.topology.PoolExhausted;
 
 import java.sql.Array;
 import java.sql.Blob;
@@ -69,6 +70,13 @@ public final class LogicalConnection implements Connection, ConnectionState {
     private Node lastReplica;
     private ScopeState ownScope;
     private boolean txWrote;
+    /** The connection failure that ended the current transaction's session, or {@code null}. */
+    private SQLException txBroken;
+    /**
+     * The primary was used through an API the router cannot see into (a callable statement, a LOB or SQLXML
+     * writer, the driver's own connection): every later read resolves the scope's position afresh.
+     */
+    private boolean opaqueWrites;
 
     public LogicalConnection(RoutingContext ctx) {
         this.ctx = ctx;
@@ -151,6 +159,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
      */
     Binding retry(Binding failed, SQLException cause, int attempt) throws SQLException {
         Node bad = failed.node();
+        if (ctx.router().closed()) {
+            release(bad);
+            throw closedWhileRunning(bad, cause);
+        }
         if (SqlErrors.isConnectionFailure(cause)) {
             bad.health().markDown(cause);
         }
@@ -175,6 +187,60 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         report(next, RouteReason.RETRY);
         return new Binding(next, RouteReason.RETRY, !lastChance, failed.requirement());
+    }
+
+    /**
+     * A read found its replica's pool exhausted: another eligible replica takes it (the busy one is not marked
+     * down, and the read does not spill to the primary); with none, the pool's error stands.
+     */
+    Binding retryBusy(Binding failed, PoolExhausted cause) throws SQLException {
+        Node busy = failed.node();
+        if (lastReplica == busy) {
+            lastReplica = null;
+        }
+        Node next = busy.role() == NodeRole.REPLICA
+                ? ctx.router().chooseReplica(null, busy, failed.requirement()) : null;
+        if (next == null) {
+            throw cause;
+        }
+        RoutingListener listener = ctx.listener();
+        if (listener != RoutingListener.NONE) {
+            listener.retried(busy.name(), next.name(), cause);
+        }
+        report(next, RouteReason.RETRY);
+        return new Binding(next, RouteReason.RETRY, false, failed.requirement());
+    }
+
+    /**
+     * A statement failed on {@code node} and is not retried: the error the application gets. A connection
+     * failure marks the node down and releases its connection; one on a connection the monitor aborted (the node
+     * stopped answering) is SQLState 08007, since the statement may or may not have taken effect; one inside a
+     * transaction is remembered, so that {@code commit()} explains it and {@code rollback()} succeeds.
+     */
+    SQLException failed(Node node, SQLException e, boolean aborted, boolean read) {
+        if (ctx.router().closed()) {
+            release(node);
+            return closedWhileRunning(node, e);
+        }
+        boolean broken = aborted || SqlErrors.isConnectionFailure(e);
+        if (!broken) {
+            return SqlErrors.withNode(e, node.name());
+        }
+        node.health().markDown(e);
+        SQLException error = aborted && (!read || node == txNode)
+                ? SqlErrors.outcomeUnknown(node.name(), node.abortReason(), e)
+                : SqlErrors.withNode(e, node.name());
+        if (node == txNode) {
+            txBroken = error;
+        } else {
+            release(node);
+        }
+        return error;
+    }
+
+    private static SQLException closedWhileRunning(Node node, SQLException cause) {
+        return new SQLNonTransientConnectionException("[" + node.name() + "] the RoutingDataSource was closed"
+                + " while the statement ran: " + cause.getMessage(), "08003", cause);
     }
 
     /** The replica autocommit reads of this connection stick to, or {@code null}. */
@@ -298,7 +364,45 @@ public final class LogicalConnection implements Connection, ConnectionState {
             txReason = RouteReason.PRIMARY_ONLY_API;
         }
         report(primary, RouteReason.PRIMARY_ONLY_API);
-        return physical(primary);
+        Connection c = physical(primary);
+        opaque();
+        return c;
+    }
+
+    /**
+     * The primary is used through an object the router cannot see into: whatever it writes must be visible to
+     * this scope's later reads, so the scope is marked now, before each later read and when this connection
+     * ends (the position is resolved after those writes). Not in a read-only transaction (on a replica).
+     */
+    private void opaque() {
+        if (txNode != null && txNode.role() != NodeRole.PRIMARY) {
+            return;
+        }
+        opaqueWrites = true;
+        scope(true).markWrite(System.nanoTime());
+    }
+
+    /** Whether every read must resolve the scope's position afresh (see {@link #opaque()}). */
+    boolean opaqueWrites() {
+        return opaqueWrites;
+    }
+
+    /** The node a statement is described on (metadata, parameter types) without routing or binding a transaction. */
+    Node describeNode() throws SQLException {
+        checkOpen();
+        if (txNode != null) {
+            return txNode;
+        }
+        if (lastReplica != null && physical[lastReplica.index()] != null) {
+            return lastReplica;
+        }
+        List<Node> all = ctx.router().topology().all();
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                return all.get(i);
+            }
+        }
+        return ctx.router().primary();
     }
 
     void register(LogicalStatement s) {
@@ -437,9 +541,18 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         if (autoCommit && txNode != null) {
-            physical(txNode).setAutoCommit(true); // commits the running transaction, as JDBC requires
+            Node node = txNode;
+            SQLException broken = endTransaction(node);
+            if (broken != null) {
+                this.autoCommit = true;
+                throw new SQLNonTransientConnectionException("[" + node.name() + "] the transaction was not"
+                        + " committed: its connection failed during it (" + broken.getMessage() + ")",
+                        "08006", broken);
+            }
+            txNode = node;
+            physical(node).setAutoCommit(true); // commits the running transaction, as JDBC requires
             txNode = null;
-            if (txWrote) {
+            if (txWrote || opaqueWrites) {
                 txWrote = false;
                 scope(true).markWrite(System.nanoTime());
             }
@@ -461,19 +574,50 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         if (txNode != null) {
             Node node = txNode;
-            txNode = null;
+            SQLException broken = endTransaction(node);
+            if (broken != null) {
+                throw new SQLNonTransientConnectionException("[" + node.name() + "] the transaction was not"
+                        + " committed: its connection failed during it (" + broken.getMessage() + ")",
+                        "08006", broken);
+            }
             try {
                 physical[node.index()].commit();
             } catch (SQLException e) {
+                if (SqlErrors.isConnectionFailure(e)) {
+                    node.health().markDown(e);
+                    release(node);
+                    // The commit may have reached the server before the connection broke.
+                    throw SqlErrors.outcomeUnknown(node.name(), "the connection failed during commit", e);
+                }
                 throw SqlErrors.withNode(e, node.name());
             }
-            if (txWrote) {
+            if (txWrote || opaqueWrites) {
                 txWrote = false;
                 scope(true).markWrite(System.nanoTime()); // the commit record comes after every write
             }
         }
     }
 
+    /**
+     * Ends the transaction's binding: returns the connection failure that broke it (its physical connection is
+     * then released: the server rolled the transaction back when the session ended), or {@code null}.
+     */
+    private SQLException endTransaction(Node node) {
+        txNode = null;
+        SQLException broken = txBroken;
+        if (broken != null) {
+            txBroken = null;
+            txWrote = false;
+            release(node);
+        }
+        return broken;
+    }
+
+    /**
+     * Rolls back. After a connection failure ended the transaction (the server rolled it back when the session
+     * ended), or when the rollback itself loses the connection, this succeeds: the transaction did not commit,
+     * and the original error is what the application must see, not a "connection is closed" from the rollback.
+     */
     @Override
     public void rollback() throws SQLException {
         checkOpen();
@@ -482,13 +626,20 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         if (txNode != null) {
             Node node = txNode;
-            txNode = null;
+            if (endTransaction(node) != null) {
+                return;
+            }
+            txWrote = false;
             Connection c = physical[node.index()];
             if (c != null) {
                 try {
                     c.rollback();
                 } catch (SQLException e) {
-                    throw SqlErrors.withNode(e, node.name());
+                    if (!SqlErrors.isConnectionFailure(e)) {
+                        throw SqlErrors.withNode(e, node.name());
+                    }
+                    node.health().markDown(e);
+                    release(node);
                 }
             }
         }
@@ -804,6 +955,12 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         closed = true;
+        if (opaqueWrites) {
+            ScopeState threadScope = ctx.scopes().current();
+            if (threadScope != null) {
+                threadScope.markWrite(System.nanoTime()); // after whatever the opaque objects wrote
+            }
+        }
         if (statements != null) {
             for (LogicalStatement s : statements.toArray(new LogicalStatement[0])) {
                 s.markClosed();

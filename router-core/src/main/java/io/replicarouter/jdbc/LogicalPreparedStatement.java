@@ -121,10 +121,13 @@ final class LogicalPreparedStatement extends LogicalStatement implements Prepare
         params.clear();
     }
 
-    /** Describes the statement on the node it would run on now. */
+    /**
+     * Describes the statement without running it: on a node the connection already uses (its transaction's,
+     * else a bound one, else the primary), so nothing is routed, reported or bound to a transaction.
+     */
     private PreparedStatement described() throws SQLException {
         checkOpen();
-        return (PreparedStatement) physicalFor(conn.route(classification).node());
+        return (PreparedStatement) physicalFor(conn.describeNode());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.replicarouter.sql.Classification;
 import io.replicarouter.sql.Hint;
 import io.replicarouter.sql.StatementType;
 import io.replicarouter.topology.Node;
+import io.replicarouter.topology.PoolExhausted;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -83,13 +84,21 @@ class LogicalStatement implements Statement {
             Statement physical;
             try {
                 physical = physicalFor(node);
-            } catch (SQLException e) {
+            } catch (PoolExhausted e) {
+                conn.context().listener().poolExhausted(node.name());
                 if (b.retryable() && retryAllowed()) {
+                    b = conn.retryBusy(b, e);
+                    continue;
+                }
+                throw e;
+            } catch (SQLException e) {
+                if (b.retryable() && retryAllowed() && SqlErrors.isConnectionFailure(e)) {
                     b = conn.retry(b, e, attempt);
                     continue;
                 }
                 throw SqlErrors.withNode(e, node.name());
             }
+            int epoch = node.abortEpoch();
             long start = measure ? System.nanoTime() : 0L;
             try {
                 T result = exec.run(physical);
@@ -106,10 +115,7 @@ class LogicalStatement implements Statement {
                     b = conn.retry(b, e, attempt);
                     continue;
                 }
-                if (SqlErrors.isConnectionFailure(e)) {
-                    node.health().markDown(e);
-                }
-                throw SqlErrors.withNode(e, node.name());
+                throw conn.failed(node, e, node.abortEpoch() != epoch, c.isRead());
             }
         }
     }

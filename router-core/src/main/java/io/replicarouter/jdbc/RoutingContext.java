@@ -6,6 +6,7 @@ import io.replicarouter.consistency.ScopeRegistry;
 import io.replicarouter.routing.Router;
 import io.replicarouter.sql.SqlClassifier;
 
+import io.replicarouter.consistency.IgnoredTokens;
 import io.replicarouter.consistency.PrimaryPosition;
 
 import java.util.function.BooleanSupplier;
@@ -22,8 +23,10 @@ import java.util.function.BooleanSupplier;
  * @param maxWaitNanos       how long a read may wait for a replica to replay its scope's writes
  * @param scopes             the consistency scopes open per thread
  * @param primaryPosition    the primary's newest position seen (monitor samples and resolved scopes)
+ * @param ignoredTokens      where ignored tokens are reported (listener, rate-limited log)
  */
 public record RoutingContext(Router router, SqlClassifier classifier, RoutingListener listener,
                              BooleanSupplier forcedPrimary, boolean measureLatency, Consistency consistency,
-                             long maxWaitNanos, ScopeRegistry scopes, PrimaryPosition primaryPosition) {
+                             long maxWaitNanos, ScopeRegistry scopes, PrimaryPosition primaryPosition,
+                             IgnoredTokens ignoredTokens) {
 }

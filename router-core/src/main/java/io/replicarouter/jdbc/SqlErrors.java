@@ -55,4 +55,14 @@ public final class SqlErrors {
         }
         return named;
     }
+
+    /**
+     * A statement whose connection broke while it ran (the monitor aborted the connections of a node that stopped
+     * answering, or a commit lost its connection): it may or may not have taken effect. SQLState 08007
+     * ("transaction resolution unknown"); the driver's error is the cause.
+     */
+    public static SQLException outcomeUnknown(String node, String why, SQLException cause) {
+        return new SQLNonTransientConnectionException("[" + node + "] the connection broke while the statement"
+                + " ran (" + (why == null ? cause.getMessage() : why) + "): its outcome is unknown", "08007", cause);
+    }
 }

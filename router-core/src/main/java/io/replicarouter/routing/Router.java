@@ -22,6 +22,7 @@ public final class Router {
     private final AtomicReference<Topology> topology;
     private final LoadBalancer balancer;
     private final NoReplicaPolicy noReplicaPolicy;
+    private volatile boolean closed;
 
     public Router(Topology topology, LoadBalancer balancer, NoReplicaPolicy noReplicaPolicy) {
         this.topology = new AtomicReference<>(topology);
@@ -38,6 +39,18 @@ public final class Router {
         topology.set(next);
     }
 
+    /** The data source is closing: failures are no longer retried nor taken for node failures. */
+    public void close() {
+        closed = true;
+        for (Node n : topology.get().all()) {
+            n.health().close();
+        }
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
     public NoReplicaPolicy noReplicaPolicy() {
         return noReplicaPolicy;
     }
@@ -48,10 +61,11 @@ public final class Router {
      * @throws SQLException SQLState 08001 when there is none (writes fail fast instead of hanging)
      */
     public Node primary() throws SQLException {
-        Node primary = topology.get().primary();
+        Topology t = topology.get();
+        Node primary = t.primary();
         if (primary == null) {
-            throw new SQLNonTransientConnectionException("no primary is available (unreachable, or a failover is"
-                    + " in progress): the statement was not sent", "08001");
+            throw new SQLNonTransientConnectionException("no primary is available (" + t.noPrimaryReason()
+                    + "): the statement was not sent", "08001");
         }
         return primary;
     }

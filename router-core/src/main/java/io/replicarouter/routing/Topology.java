@@ -13,19 +13,23 @@ import java.util.List;
  * @param slowStarting   replicas readmitted recently, which get a rising share of reads
  * @param slowStartBegin when each of {@code slowStarting} was readmitted (System.nanoTime), same order
  * @param slowStartNanos length of a slow start
+ * @param noPrimaryReason while there is no primary: why (what the nodes answered), for the error writes get
  */
 public record Topology(Node primary, List<Node> replicas, List<Node> all, List<Node> slowStarting,
-                       long[] slowStartBegin, long slowStartNanos) {
+                       long[] slowStartBegin, long slowStartNanos, String noPrimaryReason) {
 
     public Topology {
         replicas = List.copyOf(replicas);
         all = List.copyOf(all);
         slowStarting = List.copyOf(slowStarting);
+        if (noPrimaryReason == null) {
+            noPrimaryReason = "unreachable, or a failover is in progress";
+        }
     }
 
     /** A topology without slow starts. */
     public Topology(Node primary, List<Node> replicas, List<Node> all) {
-        this(primary, replicas, all, List.of(), new long[0], 0);
+        this(primary, replicas, all, List.of(), new long[0], 0, primary == null ? "the monitor has not found one yet" : null);
     }
 
     /** The share of reads (0..1] a replica may take now: below 1 while it slow-starts. */

@@ -2,10 +2,16 @@ package io.replicarouter.topology;
 
 import io.replicarouter.balance.Candidate;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +30,15 @@ public final class Node implements Candidate {
     private volatile boolean trackLoad;
     private volatile long latencyNanos;
     private final Endpoint endpoint;
+    private final PhysicalConnections connections;
+    /** Whether {@link #connections} is fed by the pool when it opens connections (else: per borrow). */
+    private final boolean recordedAtOpen;
+
+    // What the monitor knows of reachability: null while the node answers its probes.
+    private volatile Unreachable unreachable;
+    /** Counts the times the monitor aborted this node's connections (read by statements that fail). */
+    private volatile int abortEpoch;
+    private volatile String abortReason;
 
     // Replication state, published by the topology monitor (and by read-your-writes verifications).
     private volatile long replayLsn;
@@ -39,9 +54,28 @@ public final class Node implements Candidate {
         Connection open() throws SQLException;
     }
 
+    /**
+     * Why the monitor believes a node unreachable.
+     *
+     * @param error what the last probe got (driver message, never credentials), or "probe timed out"
+     * @param since System.nanoTime() of the first failed probe in this run of failures
+     * @param hung  whether the probe timed out or lost its connection (the node may hold statements forever),
+     *              rather than being refused (closed port, wrong password, unknown host)
+     */
+    public record Unreachable(String error, long since, boolean hung) {
+    }
+
+    /**
+     * @param connections    the registry the monitor aborts when the node hangs
+     * @param recordedAtOpen whether the pool records its connections in {@code connections} when it opens them
+     *                       (a pool the router made over a {@link RecordingDataSource}); else they are recorded
+     *                       while borrowed
+     */
     public Node(int index, String name, NodeRole role, DataSource pool, int weight, NodeHealth health,
-                Endpoint endpoint) {
+                Endpoint endpoint, PhysicalConnections connections, boolean recordedAtOpen) {
         this.endpoint = endpoint;
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.recordedAtOpen = recordedAtOpen;
         this.index = index;
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
@@ -160,15 +194,34 @@ public final class Node implements Candidate {
     }
 
     /**
-     * Borrows a physical connection. A failure marks the node down (it was unreachable) and is rethrown.
+     * Borrows a physical connection.
+     *
+     * @throws SQLNonTransientConnectionException at once (SQLState 08001) when the monitor knows the node does
+     *                                            not answer, with what its last probe got
+     * @throws PoolExhausted                      when the pool had no free connection within its timeout: the
+     *                                            node is busy, not down, and is not marked down
+     * @throws SQLException                       any other failure to connect, which marks the node down
      */
     public Connection borrow() throws SQLException {
+        Unreachable u = unreachable;
+        if (u != null) {
+            throw new SQLNonTransientConnectionException("[" + name + "] does not answer ("
+                    + u.error() + ", for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - u.since())
+                    + " ms): the statement was not sent", "08001");
+        }
         Connection c;
         try {
             c = pool.getConnection();
         } catch (SQLException e) {
+            String busy = saturation(e);
+            if (busy != null) {
+                throw new PoolExhausted(name, busy, (SQLTransientConnectionException) e);
+            }
             health.markDown(e);
             throw e;
+        }
+        if (!recordedAtOpen) {
+            connections.add(c);
         }
         if (trackLoad) {
             outstanding.incrementAndGet();
@@ -176,15 +229,80 @@ public final class Node implements Candidate {
         return c;
     }
 
+    /**
+     * Whether a failed borrow was the pool's wait timing out with every connection in use (a busy node), and if
+     * so a description of the pool's state; {@code null} for a real connection failure.
+     */
+    private String saturation(SQLException e) {
+        if (!(e instanceof SQLTransientConnectionException)) {
+            return null;
+        }
+        if (pool instanceof HikariDataSource h) {
+            HikariPoolMXBean mx = h.getHikariPoolMXBean();
+            if (mx == null) {
+                return null;
+            }
+            int active = mx.getActiveConnections();
+            int total = mx.getTotalConnections();
+            if (total > 0 && active >= total && mx.getIdleConnections() == 0) {
+                return active + " of " + h.getMaximumPoolSize() + " connections in use, "
+                        + mx.getThreadsAwaitingConnection() + " threads waiting";
+            }
+            return null;
+        }
+        // Another pool: a transient timeout without a connection error behind it.
+        return e.getSQLState() == null && e.getCause() == null ? "the pool had no free connection" : null;
+    }
+
     /** Returns a physical connection borrowed with {@link #borrow()}. */
     public void giveBack(Connection c) throws SQLException {
         try {
+            if (!recordedAtOpen) {
+                connections.remove(c);
+            }
             c.close();
         } finally {
             if (trackLoad) {
                 outstanding.decrementAndGet();
             }
         }
+    }
+
+    /** What the monitor knows: {@code null} while the node answers its probes. */
+    public Unreachable unreachable() {
+        return unreachable;
+    }
+
+    /** The monitor's verdict of its last probe ({@code null}: it answered). */
+    public void unreachable(Unreachable verdict) {
+        this.unreachable = verdict;
+    }
+
+    /**
+     * Aborts every open connection of this node (the monitor found it hung): statements blocked on it fail with
+     * an I/O error at once. Statements that fail afterwards can tell by {@link #abortEpoch()}.
+     *
+     * @return how many connections were aborted
+     */
+    public int abortConnections(String why) {
+        abortReason = why;
+        abortEpoch++; // only the monitor thread writes it
+        return connections.abortAll();
+    }
+
+    /** Changes each time {@link #abortConnections} runs: a statement compares it before and after it ran. */
+    public int abortEpoch() {
+        return abortEpoch;
+    }
+
+    /** Why the connections were last aborted, or {@code null}. */
+    public String abortReason() {
+        return abortReason;
+    }
+
+    /** The open driver connections known for this node (for tests and diagnostics). */
+    public int openConnections() {
+        return connections.count();
     }
 
     /** Folds one observed statement time into the latency average (weight 1/8, as TCP's SRTT). */

@@ -22,6 +22,7 @@ public final class NodeHealth {
     private final Observer observer;
     private volatile long downUntil;
     private volatile boolean down;
+    private volatile boolean closed;
 
     public NodeHealth(LongSupplier nanoClock, long coolDownNanos, Observer observer) {
         this.nanoClock = nanoClock;
@@ -34,7 +35,15 @@ public final class NodeHealth {
         return !down || nanoClock.getAsLong() - downUntil >= 0;
     }
 
+    /** The data source is closing: errors from its closing pools say nothing about the node. */
+    public void close() {
+        closed = true;
+    }
+
     public void markDown(SQLException cause) {
+        if (closed) {
+            return;
+        }
         downUntil = nanoClock.getAsLong() + coolDownNanos;
         if (!down) {
             down = true;

@@ -44,6 +44,8 @@ final class Prober implements AutoCloseable {
             }
             try (Statement s = connection.createStatement()) {
                 s.setQueryTimeout(Math.max(1, (timeoutMillis + 999) / 1000));
+                // The time the question was sent: every position in the answer is at least what it was then.
+                long sent = System.nanoTime();
                 try (ResultSet rs = s.executeQuery(query)) {
                     rs.next();
                     boolean inRecovery = rs.getBoolean(1);
@@ -51,7 +53,7 @@ final class Prober implements AutoCloseable {
                     long replay = lsn(rs.getString(3));
                     int timeline = rs.getInt(4);
                     long systemId = rs.getLong(5);
-                    return new NodeStatus(true, inRecovery, current, replay, timeline, systemId, System.nanoTime(), null);
+                    return new NodeStatus(true, inRecovery, current, replay, timeline, systemId, sent, null);
                 }
             }
         } catch (SQLException e) {
@@ -60,11 +62,33 @@ final class Prober implements AutoCloseable {
                 return probe();
             }
             closeQuietly();
-            return NodeStatus.unreachable(System.nanoTime(), e.getMessage());
+            String why = describe(e);
+            String state = e.getSQLState();
+            // Connection-class errors (refused, reset, timed out: 08xxx) may hide a hung node; an error the
+            // server sent back (authentication, too many connections, starting up) means it answers.
+            return state == null || state.startsWith("08")
+                    ? NodeStatus.unreachable(System.nanoTime(), why)
+                    : NodeStatus.refused(System.nanoTime(), why);
         } catch (RuntimeException e) {
             closeQuietly();
             return NodeStatus.unreachable(System.nanoTime(), e.toString());
         }
+    }
+
+    /** The driver's message and, when it says little ("The connection attempt failed."), its cause's. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+            if (cause.getMessage() == null || !sb.toString().contains(cause.getMessage())) {
+                sb.append(" (").append(cause.getClass().getSimpleName());
+                if (cause.getMessage() != null) {
+                    sb.append(": ").append(cause.getMessage());
+                }
+                sb.append(')');
+            }
+        }
+        return sb.toString();
     }
 
     private static long lsn(String text) {

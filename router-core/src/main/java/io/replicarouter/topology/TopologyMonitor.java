@@ -36,6 +36,12 @@ public final class TopologyMonitor implements AutoCloseable {
     private final long probeTimeoutNanos;
     private final LagHistory history = new LagHistory(4096);
     private final long[] readmittedAt;
+    /** The node configured as the primary (-1 when roles are discovered), and which nodes were ever primary. */
+    private final int configuredPrimary;
+    private final boolean[] everPrimary;
+    /** Per node: the last probe error logged (WARN once per change), null while it answers. */
+    private final String[] loggedError;
+    private final boolean[] misconfigured;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probePool;
     private final PrimaryPosition primaryPosition;
@@ -54,6 +60,11 @@ public final class TopologyMonitor implements AutoCloseable {
         this.intervalNanos = interval.toNanos();
         this.probeTimeoutNanos = probeTimeout.toNanos();
         this.readmittedAt = new long[nodes.size()];
+        Node configured = router.topology().primary();
+        this.configuredPrimary = configured == null ? -1 : configured.index();
+        this.everPrimary = new boolean[nodes.size()];
+        this.loggedError = new String[nodes.size()];
+        this.misconfigured = new boolean[nodes.size()];
         for (Node n : this.nodes) {
             probers.add(new Prober(n, (int) Math.max(1, probeTimeout.toMillis())));
             inFlight.add(null);
@@ -104,11 +115,18 @@ public final class TopologyMonitor implements AutoCloseable {
         }
         List<NodeStatus> statuses = probeAll();
         long now = System.nanoTime();
+        for (Node node : nodes) {
+            reachability(node, statuses.get(node.index()), now);
+        }
         Topology current = router.topology();
         int currentPrimary = current.primary() == null ? -1 : current.primary().index();
         RoleResolver.Roles roles = RoleResolver.resolve(statuses, currentPrimary);
 
         Node primary = roles.primary() >= 0 ? nodes.get(roles.primary()) : null;
+        if (primary != null) {
+            everPrimary[primary.index()] = true;
+        }
+        checkConfiguredPrimary(statuses);
         if (primary != current.primary()) {
             String from = current.primary() == null ? null : current.primary().name();
             String to = primary == null ? null : primary.name();
@@ -133,7 +151,7 @@ public final class TopologyMonitor implements AutoCloseable {
             NodeStatus ps = statuses.get(primary.index());
             primary.role(NodeRole.PRIMARY);
             history.record(ps.observedAt(), ps.currentLsn());
-            primaryPosition.observe(ps.currentLsn());
+            primaryPosition.observe(ps.currentLsn(), ps.observedAt());
             if (ps.systemId() != 0) {
                 systemId = ps.systemId();
             }
@@ -146,7 +164,7 @@ public final class TopologyMonitor implements AutoCloseable {
             if (node == primary) {
                 continue;
             }
-            boolean serves = s.reachable() && s.inRecovery() && !node.fenced();
+            boolean serves = s.reachable() && s.inRecovery() && !node.fenced() && !misconfigured[node.index()];
             if (serves) {
                 node.role(NodeRole.REPLICA);
                 node.observeReplay(s.replayLsn(), s.observedAt());
@@ -158,7 +176,8 @@ public final class TopologyMonitor implements AutoCloseable {
                     eject(node, "lag " + lagNanos / 1_000_000 + " ms / " + lagBytes + " bytes");
                 }
             } else if (node.eligible() && node.role() == NodeRole.REPLICA) {
-                eject(node, s.reachable() ? (node.fenced() ? "fenced" : "not in recovery") : "unreachable: " + s.error());
+                eject(node, !s.reachable() ? "unreachable: " + s.error() : node.fenced() ? "fenced"
+                        : misconfigured[node.index()] ? "configured as the primary, but a standby" : "not in recovery");
             } else {
                 node.eligible(false); // a (former) primary: never in rotation until it is a replica
             }
@@ -177,10 +196,86 @@ public final class TopologyMonitor implements AutoCloseable {
             }
         }
         Topology next = new Topology(primary, eligible, nodes, slow,
-                slowBegin.stream().mapToLong(Long::longValue).toArray(), slowStartNanos);
+                slowBegin.stream().mapToLong(Long::longValue).toArray(), slowStartNanos,
+                primary == null ? noPrimaryReason(statuses) : null);
         if (!sameAs(current, next)) {
             router.topology(next);
         }
+    }
+
+    /**
+     * Publishes whether the node answered. A node that stopped answering (probe timed out, connection lost) has
+     * its connections aborted, so statements blocked on it fail now rather than when TCP gives up; new borrows
+     * fail at once until it answers again. The cause is logged once per change.
+     */
+    private void reachability(Node node, NodeStatus s, long now) {
+        int i = node.index();
+        if (s.reachable()) {
+            if (node.unreachable() != null) {
+                node.unreachable(null);
+            }
+            if (loggedError[i] != null) {
+                loggedError[i] = null;
+                log.info("node {} answers again", node.name());
+            }
+            return;
+        }
+        Node.Unreachable was = node.unreachable();
+        node.unreachable(new Node.Unreachable(s.error(), was == null ? now : was.since(), s.hung()));
+        int aborted = s.hung() ? node.abortConnections(s.error()) : 0;
+        if (!s.error().equals(loggedError[i])) {
+            loggedError[i] = s.error();
+            if (aborted > 0) {
+                log.warn("node {} does not answer: {}; aborted its {} open connections (statements on them fail"
+                        + " with SQLState 08007, reads are retried elsewhere)", node.name(), s.error(), aborted);
+            } else {
+                log.warn("node {} does not answer: {}", node.name(), s.error());
+            }
+        }
+        if (was == null || aborted > 0) {
+            listener.nodeUnreachable(node.name(), s.error(), aborted);
+        }
+    }
+
+    /**
+     * The node configured as the primary reports recovery although it never was the primary here: its URL points
+     * at a standby. It gets no traffic (neither writes nor reads) until it is a primary.
+     */
+    private void checkConfiguredPrimary(List<NodeStatus> statuses) {
+        if (configuredPrimary < 0) {
+            return;
+        }
+        NodeStatus s = statuses.get(configuredPrimary);
+        boolean wrong = s.reachable() && s.inRecovery() && !everPrimary[configuredPrimary];
+        if (wrong && !misconfigured[configuredPrimary]) {
+            Node node = nodes.get(configuredPrimary);
+            log.warn("node {} is configured as the primary but is a standby (pg_is_in_recovery() = true): it gets no"
+                    + " traffic; check its URL, or give every node with node(...) to let the router discover roles",
+                    node.name());
+        }
+        misconfigured[configuredPrimary] = wrong;
+    }
+
+    /** What the nodes answered, for the error a write gets while there is no primary. */
+    private String noPrimaryReason(List<NodeStatus> statuses) {
+        StringBuilder sb = new StringBuilder("no node answers as primary: ");
+        for (Node node : nodes) {
+            NodeStatus s = statuses.get(node.index());
+            if (node.index() > 0) {
+                sb.append("; ");
+            }
+            sb.append(node.name()).append(' ');
+            if (!s.reachable()) {
+                sb.append("does not answer: ").append(s.error());
+            } else if (misconfigured[node.index()]) {
+                sb.append("is configured as the primary but is a standby (check its URL)");
+            } else if (node.fenced()) {
+                sb.append("is fenced");
+            } else {
+                sb.append(s.inRecovery() ? "is a standby" : "claims primary");
+            }
+        }
+        return sb.toString();
     }
 
     private void eject(Node node, String why) {
