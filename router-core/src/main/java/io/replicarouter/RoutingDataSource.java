@@ -171,6 +171,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             state.adopt(lsn, now);
             return;
         }
+        if (known != 0 && Long.compareUnsigned(lsn, plausibleLimit(known, now - primaryPosition.observedAt())) > 0) {
+            ignoreToken("position " + Lsns.format(lsn) + " is far beyond the primary's " + Lsns.format(known));
+            return;
+        }
         if (!primaryPosition.claimAsk(now, askIntervalNanos)) {
             state.adoptUnverified(lsn, now);
             return;
@@ -187,6 +191,21 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     private void ignoreToken(String why) {
         context.ignoredTokens().report(why);
+    }
+
+    /** Faster than any primary writes WAL (bytes per second): a token beyond what it could have written is forged. */
+    private static final long MAX_WAL_RATE = 4L << 30;
+    private static final long MIN_WAL_AHEAD = 256L << 20;
+
+    /**
+     * The highest position the primary can have reached, {@code ageNanos} after it was at {@code known}: a token
+     * beyond it cannot be genuine, whatever the sample's age, and is ignored without asking anyone.
+     */
+    static long plausibleLimit(long known, long ageNanos) {
+        double seconds = Math.max(0, ageNanos) / 1e9 + 1;
+        double ahead = Math.max(MIN_WAL_AHEAD, MAX_WAL_RATE * seconds);
+        long limit = known + (long) Math.min(ahead, (double) (Long.MAX_VALUE / 2));
+        return Long.compareUnsigned(limit, known) < 0 ? -1L : limit; // saturate at the top of the range
     }
 
     String exportToken(ScopeState state) throws SQLException {

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 
 /** A router over an embedded cluster, with the pools exposed for leak checks and a recording listener. */
 final class ClusterFixture implements AutoCloseable {
@@ -77,6 +79,12 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     ClusterFixture(PostgresCluster cluster, Consumer<RoutingDataSourceBuilder> customizer) {
+        this(cluster, customizer, ds -> ds);
+    }
+
+    /** With {@code primaryDecorator} around the primary's pool (e.g. to count what it is sent). */
+    ClusterFixture(PostgresCluster cluster, Consumer<RoutingDataSourceBuilder> customizer,
+                   UnaryOperator<DataSource> primaryDecorator) {
         this.cluster = cluster;
         RoutingDataSourceBuilder builder = RoutingDataSource.builder().listener(events);
         for (ClusterNode node : cluster.nodes()) {
@@ -84,7 +92,7 @@ final class ClusterFixture implements AutoCloseable {
             pools.put(node.name(), pool);
             nodeByPort.put(node.port(), node.name());
             if (node.equals(cluster.primary())) {
-                builder.primary(node.name(), pool);
+                builder.primary(node.name(), primaryDecorator.apply(pool));
             } else {
                 builder.replica(node.name(), pool, 1);
             }

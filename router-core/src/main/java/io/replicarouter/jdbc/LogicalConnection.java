@@ -134,14 +134,19 @@ public final class LogicalConnection implements Connection, ConnectionState {
         return ownScope;
     }
 
-    /** A statement succeeded: a write on the primary marks the scope (read-your-writes). */
+    /**
+     * A statement succeeded. On the primary outside a read-only transaction it marks the scope (read-your-writes):
+     * an autocommit write at once; any statement of a read-write transaction at commit (a "read" there may call a
+     * function that writes, or feed a LOB written through its result).
+     */
     void succeeded(Binding b, Classification c) {
-        if (c.type() == io.replicarouter.sql.StatementType.READ || b.node().role() != NodeRole.PRIMARY) {
+        if (b.node().role() != NodeRole.PRIMARY) {
             return;
         }
-        scope(true).markWrite(System.nanoTime());
         if (txNode != null) {
-            txWrote = true;
+            txWrote |= !readOnly;
+        } else if (c.type() != io.replicarouter.sql.StatementType.READ) {
+            scope(true).markWrite(System.nanoTime());
         }
     }
 
