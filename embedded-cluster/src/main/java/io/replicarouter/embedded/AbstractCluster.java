@@ -36,6 +36,7 @@ abstract class AbstractCluster implements PostgresCluster {
         boolean running;
         boolean paused;
         boolean delayed;
+        boolean frozen;
         ClusterNode upstream;
     }
 
@@ -51,6 +52,12 @@ abstract class AbstractCluster implements PostgresCluster {
     protected abstract void stopServer(ClusterNode node);
 
     protected abstract void killServer(ClusterNode node);
+
+    /** SIGSTOPs the node's postmaster and every child, and returns once all of them are stopped. */
+    protected abstract void freezeServer(ClusterNode node);
+
+    /** SIGCONTs the node's postmaster and every child; nothing to do when they are gone. */
+    protected abstract void thawServer(ClusterNode node);
 
     /** Host and port under which {@code upstream} is reachable from another node's server. */
     protected abstract String replicationHost(ClusterNode upstream);
@@ -115,6 +122,11 @@ abstract class AbstractCluster implements PostgresCluster {
     }
 
     @Override
+    public synchronized boolean isFrozen(ClusterNode node) {
+        return state(node).frozen;
+    }
+
+    @Override
     public synchronized boolean topologyChanged() {
         return topologyChanged;
     }
@@ -163,12 +175,49 @@ abstract class AbstractCluster implements PostgresCluster {
     }
 
     @Override
+    public void freeze(ClusterNode node) {
+        synchronized (this) {
+            NodeState state = state(node);
+            if (!state.running) {
+                throw new IllegalStateException("freeze: " + node.name() + " is not running (start it first)");
+            }
+            if (state.frozen) {
+                return;
+            }
+        }
+        if (closed) {
+            throw new IllegalStateException("freeze: the cluster is closed");
+        }
+        synchronized (this) {
+            // Marked first: should the freeze fail half way, thaw() and reset() still undo what it did.
+            state(node).frozen = true;
+        }
+        freezeServer(node);
+        log.info("froze {} (its processes are stopped until thaw)", node.name());
+    }
+
+    @Override
+    public void thaw(ClusterNode node) {
+        synchronized (this) {
+            if (!state(node).frozen) {
+                return;
+            }
+        }
+        thawServer(node);
+        synchronized (this) {
+            state(node).frozen = false;
+        }
+        log.info("thawed {}", node.name());
+    }
+
+    @Override
     public void stop(ClusterNode node) {
         synchronized (this) {
             if (!state(node).running) {
                 return;
             }
         }
+        thaw(node); // a stopped postmaster would not act on the shutdown request
         stopServer(node);
         markDown(node);
     }
@@ -188,6 +237,7 @@ abstract class AbstractCluster implements PostgresCluster {
         NodeState state = state(node);
         state.running = false;
         state.paused = false; // a restart forgets a pause
+        state.frozen = false; // no process is left to thaw
     }
 
     @Override
@@ -269,6 +319,10 @@ abstract class AbstractCluster implements PostgresCluster {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> behind = new ArrayList<>();
         for (ClusterNode replica : followers) {
+            if (isFrozen(replica)) { // it cannot replay, and asking it would hang
+                behind.add(replica.name() + " is frozen (thaw it first)");
+                continue;
+            }
             while (true) {
                 Lsn replayed = replayLsn(replica);
                 if (replayed.hasReached(target)) {
@@ -317,6 +371,9 @@ abstract class AbstractCluster implements PostgresCluster {
             throw new IllegalStateException("the cluster's topology changed (a promotion or follow): "
                     + "close it and start a new one");
         }
+        for (ClusterNode node : nodes()) { // first: every other step talks to the servers
+            thaw(node);
+        }
         for (ClusterNode node : nodes()) { // primary first
             start(node);
         }
@@ -344,6 +401,14 @@ abstract class AbstractCluster implements PostgresCluster {
             return;
         }
         closed = true;
+        for (ClusterNode node : nodes()) {
+            try {
+                thaw(node); // an immediate shutdown of a stopped postmaster would wait for its timeout
+            } catch (RuntimeException e) {
+                log.warn("could not thaw {} before closing ({}); its processes will be killed", node.name(),
+                        e.getMessage());
+            }
+        }
         destroy();
     }
 
@@ -454,10 +519,15 @@ abstract class AbstractCluster implements PostgresCluster {
         return state;
     }
 
+    /** For the controls that talk SQL: the node must run and answer (a frozen node would hang them). */
     private void requireRunning(ClusterNode node, String action) {
         synchronized (this) {
-            if (!state(node).running) {
+            NodeState state = state(node);
+            if (!state.running) {
                 throw new IllegalStateException(action + ": " + node.name() + " is not running (start it first)");
+            }
+            if (state.frozen) {
+                throw new IllegalStateException(action + ": " + node.name() + " is frozen (thaw it first)");
             }
         }
         if (closed) {

@@ -30,7 +30,8 @@ import java.util.Map;
  * network; every node's port is published on the host's loopback interface only.
  *
  * <p>Each container runs an init process and keeps running while its PostgreSQL server is stopped, killed
- * or restarted (by {@code pg_ctl} inside it), so a node keeps its address through every fault. Needs the
+ * or restarted (by {@code pg_ctl} inside it), so a node keeps its address through every fault; a frozen
+ * node's processes are stopped by signals inside the container (the container itself is not paused). Needs the
  * {@code org.testcontainers:testcontainers} dependency and a Docker engine ({@link #isDockerAvailable()}).
  */
 public final class ContainerCluster extends AbstractCluster {
@@ -195,6 +196,31 @@ public final class ContainerCluster extends AbstractCluster {
                         + " for p in /proc/[0-9]*; do if grep -qx postgres $p/comm 2>/dev/null; then"
                         + " kill -9 ${p#/proc/} 2>/dev/null; left=1; fi; done;"
                         + " [ $left = 0 ] && exit 0; sleep 0.05; done; exit 1");
+    }
+
+    /**
+     * Signals inside the container rather than {@code docker pause}: a paused container refuses
+     * {@code docker exec}, which every other control of this cluster (stop, kill, logs) needs.
+     */
+    @Override
+    protected void freezeServer(ClusterNode node) {
+        // The postmaster first (stopped, it forks no more), then every postgres process, until all are
+        // stopped (state T in /proc/<pid>/stat).
+        exec(container(node), "freeze of " + node.name(), "root", "sh", "-c",
+                "kill -STOP $(head -1 " + DATA + "/postmaster.pid) || exit 1;"
+                        + " for i in $(seq 1 200); do left=0;"
+                        + " for p in /proc/[0-9]*; do if grep -qx postgres $p/comm 2>/dev/null; then"
+                        + " s=$(sed 's/.*) //' $p/stat 2>/dev/null | cut -c1);"
+                        + " if [ -n \"$s\" ] && [ \"$s\" != T ] && [ \"$s\" != Z ]; then"
+                        + " kill -STOP ${p#/proc/} 2>/dev/null; left=1; fi; fi; done;"
+                        + " [ $left = 0 ] && exit 0; sleep 0.05; done; exit 1");
+    }
+
+    @Override
+    protected void thawServer(ClusterNode node) {
+        exec(container(node), "thaw of " + node.name(), "root", "sh", "-c",
+                "for p in /proc/[0-9]*; do if grep -qx postgres $p/comm 2>/dev/null; then"
+                        + " kill -CONT ${p#/proc/} 2>/dev/null; fi; done; exit 0");
     }
 
     @Override

@@ -28,6 +28,8 @@ import java.util.concurrent.Future;
  *     String writeUrl = cluster.primary().jdbcUrl();
  *     String readUrl = cluster.replica(0).jdbcUrl();
  *     cluster.pauseReplay(cluster.replica(0));   // replica 0 now lags
+ *     cluster.freeze(cluster.replica(1));        // replica 1 hangs: connects and queries wait
+ *     cluster.thaw(cluster.replica(1));
  * }
  * }</pre>
  *
@@ -41,6 +43,7 @@ public final class EmbeddedCluster extends AbstractCluster {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(10);
     private static final int PORT_ATTEMPTS = 5;
 
     private final Path root;
@@ -292,6 +295,18 @@ public final class EmbeddedCluster extends AbstractCluster {
                     + ") were still alive after " + STOP_TIMEOUT);
         }
         reap(node.name());
+    }
+
+    @Override
+    protected void freezeServer(ClusterNode node) {
+        long pid = DataDirs.postmasterPid(node.dataDir());
+        ServerProcesses.freezeTree(node.name() + " (postmaster " + pid + ")", pid, SIGNAL_TIMEOUT);
+    }
+
+    @Override
+    protected void thawServer(ClusterNode node) {
+        long pid = DataDirs.postmasterPid(node.dataDir());
+        ServerProcesses.thawTree(node.name() + " (postmaster " + pid + ")", pid, SIGNAL_TIMEOUT);
     }
 
     @Override

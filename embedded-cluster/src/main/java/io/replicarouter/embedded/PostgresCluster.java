@@ -12,6 +12,10 @@ import java.util.List;
  * {@link #replica(int)}); {@link #currentPrimary()} follows {@link #promote(ClusterNode) promotions}.
  * Every fault control returns once the fault is in effect, and throws {@link ClusterException} naming the
  * node when it cannot be applied. {@link #close()} stops every server and removes every file the cluster made.
+ *
+ * <p>The controls that talk SQL to a node ({@link #pauseReplay}, {@link #currentLsn}, {@link #promote} ...)
+ * refuse a node that is stopped or {@link #freeze frozen} with an {@link IllegalStateException} rather than
+ * hang.
  */
 public interface PostgresCluster extends AutoCloseable {
 
@@ -46,11 +50,46 @@ public interface PostgresCluster extends AutoCloseable {
      */
     void applyDelay(ClusterNode replica, Duration delay);
 
-    /** Stops a server with a fast shutdown (open sessions are disconnected); its data stays. */
+    /**
+     * Stops a server with a fast shutdown (open sessions are disconnected); its data stays. A frozen server
+     * is thawed first.
+     */
     void stop(ClusterNode node);
 
-    /** Kills a server as a crash would: SIGKILL to the postmaster and its children, no shutdown checkpoint. */
+    /**
+     * Kills a server as a crash would: SIGKILL to the postmaster and its children, no shutdown checkpoint.
+     * Works on a frozen server too (without thawing it first).
+     */
     void kill(ClusterNode node);
+
+    /**
+     * Freezes a running server as a hung host or a network partition looks to its clients: SIGSTOP to the
+     * postmaster and every child process (backends, walsender or walreceiver, startup, checkpointer ...),
+     * returning once all of them are stopped. The kernel still completes TCP handshakes on its port (up to
+     * the listen backlog), so connection attempts succeed at the TCP level and then wait, as do queries on
+     * open connections; nothing fails until a client-side timeout. A frozen primary's replicas stop
+     * receiving WAL; a frozen replica falls behind. Freezing a frozen node does nothing.
+     *
+     * <p>{@link #thaw} resumes it; {@link #stop} thaws first; {@link #kill} works on it as it is;
+     * {@link #reset()} and {@link #close()} thaw every frozen node. While frozen, the node
+     * {@link #isRunning is running} and {@link #isFrozen is frozen}, and the SQL-based controls refuse it.
+     *
+     * @throws IllegalStateException when the node is not running
+     * @throws ClusterException naming the node when a process cannot be stopped
+     */
+    void freeze(ClusterNode node);
+
+    /**
+     * Thaws a node frozen by {@link #freeze}: SIGCONT to its postmaster and every child. Queries and
+     * connection attempts that waited go on; a replica reconnects to its upstream if the upstream's
+     * {@code wal_sender_timeout} (60 s) dropped it meanwhile. Does nothing for a node that is not frozen.
+     *
+     * @throws ClusterException naming the node when a process cannot be continued
+     */
+    void thaw(ClusterNode node);
+
+    /** Whether the node is frozen by {@link #freeze} and not thawed since (a killed or stopped node is not). */
+    boolean isFrozen(ClusterNode node);
 
     /**
      * Starts a stopped or killed server on its old port and data directory, and returns once it accepts
@@ -96,14 +135,14 @@ public interface PostgresCluster extends AutoCloseable {
     boolean topologyChanged();
 
     /**
-     * Undoes every fault that can be undone in place: starts stopped and killed nodes, resumes paused replay,
-     * removes apply delays, and waits until the replicas have caught up.
+     * Undoes every fault that can be undone in place: thaws frozen nodes (first), starts stopped and killed
+     * nodes, resumes paused replay, removes apply delays, and waits until the replicas have caught up.
      *
      * @throws IllegalStateException when {@link #topologyChanged()}: the cluster must be recreated instead
      */
     void reset();
 
-    /** Stops every server and deletes the cluster's files. Idempotent; never throws. */
+    /** Thaws frozen nodes, stops every server and deletes the cluster's files. Idempotent; never throws. */
     @Override
     void close();
 }

@@ -60,6 +60,30 @@ class ClusterLifecycleIT {
     }
 
     @Test
+    void closeThawsAFrozenNodeAndLeavesNoProcessStopped() throws Exception {
+        EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).start();
+        List<Long> pids;
+        try {
+            cluster.freeze(cluster.replica(0));
+            pids = ServerProcesses.tree(DataDirs.postmasterPid(cluster.replica(0).dataDir()));
+            assertThat(pids).isNotEmpty().allMatch(p -> ServerProcesses.state(p) == ServerProcesses.STOPPED);
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+        Path dir = cluster.directory();
+        long started = System.nanoTime();
+        cluster.close();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(pids).noneMatch(p -> ServerProcesses.state(p) == ServerProcesses.STOPPED);
+        assertThat(pids).noneMatch(ServerProcesses::isAlive);
+        assertThat(dir).doesNotExist();
+        // An immediate shutdown of a server still stopped would only end by pg_ctl's 10 s timeout.
+        assertThat(millis).as("close of a cluster with a frozen replica, ms").isLessThan(10_000);
+    }
+
+    @Test
     void onlyAPrimaryWhenNoReplicasAreAskedFor() {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(0).start()) {
             assertThat(cluster.nodes()).containsExactly(cluster.primary());

@@ -5,7 +5,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,5 +71,35 @@ class ContainerClusterIT {
         cluster.start(cluster.replica(1));
         cluster.waitForCatchUp(Duration.ofSeconds(20));
         assertThat(Sql.one(cluster.replica(1), "SELECT pg_is_in_recovery()")).isEqualTo("t");
+    }
+
+    @Test
+    void freezeHoldsQueriesUntilThawAndKillWorksOnAFrozenNode() throws Exception {
+        ClusterNode r = cluster.replica(0);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try (Connection c = r.connect()) {
+            cluster.freeze(r);
+            assertThat(cluster.isFrozen(r)).isTrue();
+            Future<Boolean> query = client.submit(() -> {
+                try (Statement s = c.createStatement()) {
+                    return s.execute("SELECT 1");
+                }
+            });
+            assertThatThrownBy(() -> query.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+            cluster.thaw(r);
+            assertThat(query.get(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            cluster.thaw(r);
+            client.shutdownNow();
+        }
+
+        ClusterNode victim = cluster.replica(1);
+        cluster.freeze(victim);
+        cluster.kill(victim);
+        assertThat(cluster.isFrozen(victim)).isFalse();
+        assertThat(Sql.canConnect(victim)).isFalse();
+        cluster.start(victim);
+        cluster.waitForCatchUp(Duration.ofSeconds(20));
+        assertThat(Sql.one(victim, "SELECT pg_is_in_recovery()")).isEqualTo("t");
     }
 }

@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
  * constructor) of type {@code EmbeddedCluster} or {@code PostgresCluster}.
  *
  * <p>Before each test every fault is undone ({@link io.replicarouter.embedded.PostgresCluster#reset()}:
- * stopped nodes restarted, replay resumed, delays removed, replicas caught up); a cluster whose topology a
+ * frozen nodes thawed, stopped nodes restarted, replay resumed, delays removed, replicas caught up); a cluster whose topology a
  * test changed (a promotion) is replaced by a new one. Take the cluster as a parameter of each test rather
  * than keeping it in a field when tests promote replicas.
  *

@@ -34,6 +34,7 @@ class EmbeddedClusterExtensionIT {
             SEEN.add(cluster);
             cluster.pauseReplay(cluster.replica(0));
             cluster.applyDelay(cluster.replica(0), Duration.ofSeconds(20));
+            cluster.freeze(cluster.replica(0));
             cluster.kill(cluster.primary());
         }
 
@@ -41,7 +42,7 @@ class EmbeddedClusterExtensionIT {
         @Order(2)
         void findsItRepaired(PostgresCluster cluster) throws SQLException {
             SEEN.add((EmbeddedCluster) cluster);
-            assertThat(cluster.nodes()).allMatch(cluster::isRunning);
+            assertThat(cluster.nodes()).allMatch(cluster::isRunning).noneMatch(cluster::isFrozen);
             assertThat(query(cluster, 1, "SELECT pg_get_wal_replay_pause_state()")).isEqualTo("not paused");
             assertThat(query(cluster, 1, "SHOW recovery_min_apply_delay")).isEqualTo("0");
             assertThat(query(cluster, 0, "SHOW max_connections")).isEqualTo("77");
