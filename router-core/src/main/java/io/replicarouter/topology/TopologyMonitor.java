@@ -286,7 +286,8 @@ public final class TopologyMonitor implements AutoCloseable {
 
     private static boolean sameAs(Topology a, Topology b) {
         return a.primary() == b.primary() && a.replicas().equals(b.replicas())
-                && a.slowStarting().equals(b.slowStarting()) && a.slowStarting().isEmpty();
+                && a.slowStarting().equals(b.slowStarting()) && a.slowStarting().isEmpty()
+                && a.noPrimaryReason().equals(b.noPrimaryReason());
     }
 
     private List<NodeStatus> probeAll() {
