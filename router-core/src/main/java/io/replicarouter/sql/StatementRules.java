@@ -141,6 +141,8 @@ final class StatementRules {
         session = t.get(i).value().toLowerCase(Locale.ROOT) + "()";
       } else if (effect == FunctionRules.Effect.WRITE && write == null) {
         write = t.get(i).value().toLowerCase(Locale.ROOT) + "()";
+      } else if (effect == FunctionRules.Effect.FAILS_DURING_RECOVERY && write == null) {
+        write = t.get(i).value().toLowerCase(Locale.ROOT) + "() fails during recovery";
       }
     }
     if (session != null) {

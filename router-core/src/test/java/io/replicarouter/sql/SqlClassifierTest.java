@@ -147,6 +147,34 @@ class SqlClassifierTest {
   }
 
   @Test
+  void functionsThatFailDuringRecoverySayWhy() {
+    SqlClassifier c = SqlClassifier.defaults();
+    Classification r = c.classify("select pg_current_wal_lsn()");
+    assertThat(r.type()).isEqualTo(StatementType.WRITE);
+    assertThat(r.detail()).isEqualTo("pg_current_wal_lsn() fails during recovery");
+    assertThat(c.classify("SELECT * FROM PG_CATALOG.PG_WALFILE_NAME_OFFSET('0/1')").detail())
+        .isEqualTo("pg_walfile_name_offset() fails during recovery");
+    assertThat(c.classify("explain select pg_switch_wal()").detail())
+        .isEqualTo("explain pg_switch_wal() fails during recovery");
+    // a session-state call still wins: the statement pins
+    assertThat(c.classify("select pg_switch_wal(), pg_advisory_lock(1)").type())
+        .isEqualTo(StatementType.SESSION_STATE);
+    for (String name : FunctionRules.FAILING_DURING_RECOVERY) {
+      assertThat(c.classify("select " + name + "()").detail()).isEqualTo(name + "() fails during recovery");
+    }
+  }
+
+  @Test
+  void transactionIdsAreWritesOnlyWhenTheyAssignOne() {
+    SqlClassifier c = SqlClassifier.defaults();
+    assertThat(c.classify("select txid_current()").detail()).isEqualTo("txid_current()");
+    assertThat(c.classify("select pg_current_xact_id()").detail()).isEqualTo("pg_current_xact_id()");
+    assertThat(c.classify("select txid_current_if_assigned()").isRead()).isTrue();
+    assertThat(c.classify("select pg_current_xact_id_if_assigned()").isRead()).isTrue();
+    assertThat(c.classify("select pg_current_snapshot(), txid_current_snapshot()").isRead()).isTrue();
+  }
+
+  @Test
   void deeplyNestedExplainDoesNotOverflow() {
     String sql = "explain ".repeat(50_000) + "select 1";
     assertThat(SqlClassifier.defaults().classify(sql).type()).isEqualTo(StatementType.WRITE);
