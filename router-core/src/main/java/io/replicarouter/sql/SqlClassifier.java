@@ -11,9 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The rule is a whitelist: only {@code SELECT}, {@code WITH ... SELECT}, {@code VALUES},
  * {@code TABLE}, {@code SHOW}, {@code COPY ... TO STDOUT} and {@code EXPLAIN} of those are
  * {@link StatementType#READ}, and only when they contain no locking clause ({@code FOR UPDATE} and
- * friends), no {@code INTO}, no data-modifying keyword and no call of a function that writes,
- * locks or acts on the server (built-in list plus the configured extra functions). Anything
- * unknown, unparseable or made of several statements goes to the primary.
+ * friends), no {@code INTO}, no data-modifying statement (in a CTE, or after the WITH list) and no
+ * call of a function that writes, locks, acts on the server or fails on a server in recovery
+ * (built-in lists plus the configured extra functions). A keyword in a position that only a name
+ * can take (after {@code .} or {@code AS}, a CTE's name, a select-list item, an operand) is a name:
+ * {@code select t.update from t} and {@code with update as (select 1) select * from update} are
+ * reads. Anything unknown, unparseable or made of several statements goes to the primary.
  *
  * <p>Instances are immutable apart from a bounded cache of decisions per SQL string, and are
  * thread-safe. {@link #classify(String)} never throws for a non-null string.

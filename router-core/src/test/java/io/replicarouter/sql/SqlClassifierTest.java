@@ -175,6 +175,19 @@ class SqlClassifierTest {
   }
 
   @Test
+  void keywordsAsNamesKeepTheRealClausesTheirDetails() {
+    SqlClassifier c = SqlClassifier.defaults();
+    assertThat(c.classify("select t.update from t").detail()).isEqualTo("select");
+    assertThat(c.classify("with update as (select 1) select * from update").detail()).isEqualTo("with");
+    assertThat(c.classify("with d as (delete from t returning *) select * from d").detail())
+        .isEqualTo("delete inside query");
+    assertThat(c.classify("select * from t as update for update").detail()).isEqualTo("FOR UPDATE");
+    assertThat(c.classify("select x.for from x for share").detail()).isEqualTo("FOR SHARE");
+    assertThat(c.classify("select t.into into u from t").detail()).isEqualTo("SELECT INTO");
+    assertThat(c.classify("select 1 as into").detail()).isEqualTo("select");
+  }
+
+  @Test
   void deeplyNestedExplainDoesNotOverflow() {
     String sql = "explain ".repeat(50_000) + "select 1";
     assertThat(SqlClassifier.defaults().classify(sql).type()).isEqualTo(StatementType.WRITE);
