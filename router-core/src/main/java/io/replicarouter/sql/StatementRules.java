@@ -11,8 +11,16 @@ import java.util.Set;
  */
 final class StatementRules {
 
-  /** Type and reason, without the hint. */
-  record Verdict(StatementType type, String detail) {}
+  /**
+   * Type and reason, without the hint.
+   *
+   * @param copy whether the statement (or one of several) is a COPY command
+   */
+  record Verdict(StatementType type, String detail, boolean copy) {
+    Verdict(StatementType type, String detail) {
+      this(type, detail, false);
+    }
+  }
 
   private static final int MAX_DEPTH = 4;
   private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
@@ -70,6 +78,11 @@ final class StatementRules {
 
   Verdict classify(List<Token> t) {
     return classify(t, 0);
+  }
+
+  /** Whether the statement is a COPY command (which pgjdbc only runs through its CopyManager). */
+  static boolean isCopy(List<Token> statement) {
+    return !statement.isEmpty() && statement.get(0).isWord("copy");
   }
 
   private Verdict classify(List<Token> t, int depth) {

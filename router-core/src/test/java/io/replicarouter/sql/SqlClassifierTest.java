@@ -188,6 +188,44 @@ class SqlClassifierTest {
   }
 
   @Test
+  void copyIsFlaggedWhateverItsType() {
+    SqlClassifier c = SqlClassifier.defaults();
+    Classification out = c.classify("COPY (select 1) TO STDOUT (FORMAT csv)");
+    assertThat(out.isRead()).isTrue();
+    assertThat(out.isCopy()).isTrue();
+    assertThat(out.copy()).isTrue();
+    Classification in = c.classify("copy t from stdin");
+    assertThat(in.type()).isEqualTo(StatementType.WRITE);
+    assertThat(in.isCopy()).isTrue();
+    assertThat(c.classify("copy t to '/tmp/x'").isCopy()).isTrue();
+    assertThat(c.classify("/* route:primary */ ; copy t to stdout ;").isCopy()).isTrue();
+    assertThat(c.classify("select 1; copy t from stdin").isCopy()).isTrue();
+    assertThat(c.classify("select 1; copy t from stdin").detail()).isEqualTo("multiple statements");
+    assertThat(c.classify("select 'copy t to stdout'").isCopy()).isFalse();
+    assertThat(c.classify("select copy from t").isCopy()).isFalse();
+    assertThat(c.classify("-- copy t to stdout\nselect 1").isCopy()).isFalse();
+    assertThat(c.classify("select 1").isCopy()).isFalse();
+    assertThat(c.classify("").isCopy()).isFalse();
+    // the old constructor still works and means "not a COPY"
+    Classification plain = new Classification(StatementType.READ, Hint.NONE, "select");
+    assertThat(plain.isCopy()).isFalse();
+    assertThat(plain).isEqualTo(new Classification(StatementType.READ, Hint.NONE, "select", false));
+  }
+
+  @Test
+  void emptyStatementsAroundOneStatementAreIgnored() {
+    SqlClassifier c = SqlClassifier.defaults();
+    for (String sql : List.of(";;select 1", "select 1;;", "select 1;", "; select 1 ;",
+        "select 1; -- done", "; /* x */ ; select 1 ; ;")) {
+      Classification r = c.classify(sql);
+      assertThat(r.type()).as(sql).isEqualTo(StatementType.READ);
+      assertThat(r.detail()).as(sql).isEqualTo("select");
+    }
+    assertThat(c.classify(";;select 1;;select 2").detail()).isEqualTo("multiple statements");
+    assertThat(c.classify(";; -- nothing\n;").detail()).isEqualTo("empty statement");
+  }
+
+  @Test
   void deeplyNestedExplainDoesNotOverflow() {
     String sql = "explain ".repeat(50_000) + "select 1";
     assertThat(SqlClassifier.defaults().classify(sql).type()).isEqualTo(StatementType.WRITE);
