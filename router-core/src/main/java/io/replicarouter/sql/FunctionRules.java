@@ -5,13 +5,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Which function calls make a statement a write, or leave state on the server session. */
+/**
+ * Which function calls make a statement a write (it writes, locks, acts on the server, or fails on
+ * a server in recovery), or leave state on the server session.
+ */
 final class FunctionRules {
 
   /** What calling a function implies for routing. */
   enum Effect {
     NONE,
     WRITE,
+    /** Raises an error on a server in recovery: must run on the primary (routed as a write). */
+    FAILS_DURING_RECOVERY,
     SESSION
   }
 
@@ -21,28 +26,48 @@ final class FunctionRules {
       "pg_try_advisory_lock_shared", "pg_advisory_unlock", "pg_advisory_unlock_shared",
       "pg_advisory_unlock_all", "set_config", "dblink_connect", "dblink_connect_u", "setseed");
 
+  /**
+   * Built-in functions that a hot standby refuses with SQLSTATE 55000 "recovery is in progress"
+   * (PostgreSQL 18, "System Administration Functions": the backup control functions other than
+   * {@code pg_backup_start}, {@code pg_backup_stop}, {@code pg_wal_lsn_diff} and
+   * {@code pg_split_walfile_name}; {@code pg_log_standby_snapshot}; the index maintenance
+   * functions; the statistics manipulation functions). {@code StandbyFunctionsIT} calls each one on
+   * a real standby and on the primary, so this list cannot drift from the server.
+   */
+  static final Set<String> FAILING_DURING_RECOVERY = Set.of(
+      "pg_current_wal_lsn", "pg_current_wal_insert_lsn", "pg_current_wal_flush_lsn",
+      "pg_walfile_name", "pg_walfile_name_offset", "pg_switch_wal", "pg_create_restore_point",
+      "pg_log_standby_snapshot",
+      "brin_summarize_new_values", "brin_summarize_range", "brin_desummarize_range",
+      "gin_clean_pending_list",
+      "pg_restore_relation_stats", "pg_clear_relation_stats", "pg_restore_attribute_stats",
+      "pg_clear_attribute_stats");
+
   private static final Set<String> WRITE = Set.of(
       "nextval", "setval", "currval", "lastval",
-      "txid_current", "txid_current_if_assigned", "pg_current_xact_id",
-      "pg_current_xact_id_if_assigned", "pg_notify", "loread", "lowrite",
+      // assign a transaction id (a standby refuses: 25006); the *_if_assigned variants only read
+      "txid_current", "pg_current_xact_id",
+      "pg_notify", "loread", "lowrite",
       "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
-      "pg_rotate_logfile_old", "pg_switch_wal", "pg_switch_xlog", "pg_create_restore_point",
-      "pg_backup_start", "pg_backup_stop", "pg_start_backup", "pg_stop_backup",
+      "pg_rotate_logfile_old",
+      // a backup belongs to the session that started it (they work on a standby, too)
+      "pg_backup_start", "pg_backup_stop",
+      // names of the WAL and backup functions in PostgreSQL < 10 and < 15
+      "pg_switch_xlog", "pg_current_xlog_location", "pg_current_xlog_insert_location",
+      "pg_current_xlog_flush_location", "pg_xlogfile_name", "pg_xlogfile_name_offset",
+      "pg_start_backup", "pg_stop_backup",
       "pg_create_physical_replication_slot", "pg_create_logical_replication_slot",
       "pg_drop_replication_slot", "pg_copy_physical_replication_slot",
       "pg_copy_logical_replication_slot", "pg_replication_slot_advance",
+      "pg_sync_replication_slots",
       "pg_logical_emit_message", "pg_logical_slot_get_changes",
       "pg_logical_slot_get_binary_changes", "pg_promote", "pg_wal_replay_pause",
       "pg_wal_replay_resume", "pg_xlog_replay_pause", "pg_xlog_replay_resume",
-      "pg_export_snapshot", "pg_log_backend_memory_contexts", "pg_log_standby_snapshot",
-      "pg_current_wal_lsn", "pg_current_wal_insert_lsn", "pg_current_wal_flush_lsn",
-      "pg_current_xlog_location", "pg_current_xlog_insert_location",
-      "pg_current_xlog_flush_location", "pg_import_system_collations", "pg_file_write",
+      "pg_export_snapshot", "pg_log_backend_memory_contexts",
+      "pg_import_system_collations", "pg_file_write",
       "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_nextoid",
-      "pg_stat_statements_reset", "pg_set_relation_stats", "pg_clear_relation_stats",
-      "pg_restore_relation_stats", "pg_restore_attribute_stats", "pg_clear_attribute_stats",
-      "brin_summarize_new_values", "brin_summarize_range", "brin_desummarize_range",
-      "gin_clean_pending_list", "pg_truncate_visibility_map",
+      "pg_stat_statements_reset", "pg_set_relation_stats", "pg_set_attribute_stats",
+      "pg_truncate_visibility_map",
       // run arbitrary SQL text, or need a cursor of this session
       "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "cursor_to_xml",
       "cursor_to_xmlschema");
@@ -105,6 +130,9 @@ final class FunctionRules {
   Effect effect(String schema, String name) {
     if (SESSION.contains(name)) {
       return Effect.SESSION;
+    }
+    if (FAILING_DURING_RECOVERY.contains(name)) {
+      return Effect.FAILS_DURING_RECOVERY;
     }
     if (WRITE.contains(name) || extraNames.contains(name)) {
       return Effect.WRITE;

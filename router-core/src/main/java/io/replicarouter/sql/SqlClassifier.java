@@ -11,9 +11,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The rule is a whitelist: only {@code SELECT}, {@code WITH ... SELECT}, {@code VALUES},
  * {@code TABLE}, {@code SHOW}, {@code COPY ... TO STDOUT} and {@code EXPLAIN} of those are
  * {@link StatementType#READ}, and only when they contain no locking clause ({@code FOR UPDATE} and
- * friends), no {@code INTO}, no data-modifying keyword and no call of a function that writes,
- * locks or acts on the server (built-in list plus the configured extra functions). Anything
- * unknown, unparseable or made of several statements goes to the primary.
+ * friends), no {@code INTO}, no data-modifying statement (in a CTE, or after the WITH list) and no
+ * call of a function that writes, locks, acts on the server or fails on a server in recovery
+ * (built-in lists plus the configured extra functions). A keyword in a position that only a name
+ * can take (after {@code .} or {@code AS}, a CTE's name, a select-list item, an operand) is a name:
+ * {@code select t.update from t} and {@code with update as (select 1) select * from update} are
+ * reads. Anything unknown, unparseable or made of several statements goes to the primary.
+ *
+ * <p>Empty statements are not statements: text between two {@code ;} (or before the first, or
+ * after the last) that holds nothing but whitespace and comments is dropped before counting, so
+ * {@code ;;select 1}, {@code select 1;}, {@code select 1;;} and {@code ; select 1 ; -- done} are one
+ * read, while {@code select 1; select 2} (two real statements) still goes to the primary. This
+ * follows the server and the driver: PostgreSQL's parser makes no statement of an empty one (a
+ * query string of nothing but whitespace, comments and {@code ;} gets EmptyQueryResponse and runs
+ * nothing), and pgjdbc's {@code Parser.parseJdbcSql} does not count a fragment of only {@code ;}
+ * and whitespace as a statement (one of only comments it passes on, and the server ignores it).
+ * Text without any statement ({@code ""}, {@code ";"}, a lone comment) stays a WRITE
+ * ({@code "empty statement"}): there is nothing to read.
+ *
+ * <p>A COPY command is flagged ({@link Classification#isCopy()}), whatever its type: pgjdbc
+ * refuses {@code COPY ... TO STDOUT} and {@code COPY ... FROM STDIN} through
+ * {@code Statement.execute} and runs them only through its {@code CopyManager}.
  *
  * <p>Instances are immutable apart from a bounded cache of decisions per SQL string, and are
  * thread-safe. {@link #classify(String)} never throws for a non-null string.
@@ -115,10 +133,11 @@ public final class SqlClassifier {
           StatementType type = legacy.type() == StatementType.SESSION_STATE
               || verdict.type() == StatementType.SESSION_STATE
               ? StatementType.SESSION_STATE : StatementType.WRITE;
-          verdict = new StatementRules.Verdict(type, "ambiguous backslash in string literal");
+          verdict = new StatementRules.Verdict(type, "ambiguous backslash in string literal",
+              verdict.copy() || legacy.copy());
         }
       }
-      return new Classification(verdict.type(), hint, verdict.detail());
+      return new Classification(verdict.type(), hint, verdict.detail(), verdict.copy());
     } catch (RuntimeException e) {
       return new Classification(StatementType.WRITE, Hint.NONE,
           "classifier error " + e.getClass().getSimpleName());
@@ -137,15 +156,19 @@ public final class SqlClassifier {
       return new StatementRules.Verdict(StatementType.WRITE, "empty statement");
     }
     if (statements.size() == 1) {
-      return rules.classify(statements.get(0));
+      StatementRules.Verdict only = rules.classify(statements.get(0));
+      return StatementRules.isCopy(statements.get(0))
+          ? new StatementRules.Verdict(only.type(), only.detail(), true) : only;
     }
     // Several statements run on one session: pin when one of them leaves session or transaction state.
+    boolean pins = false;
+    boolean copy = false;
     for (List<Token> statement : statements) {
       StatementType type = rules.classify(statement).type();
-      if (type == StatementType.SESSION_STATE || type == StatementType.TRANSACTION_CONTROL) {
-        return new StatementRules.Verdict(StatementType.SESSION_STATE, "multiple statements");
-      }
+      pins |= type == StatementType.SESSION_STATE || type == StatementType.TRANSACTION_CONTROL;
+      copy |= StatementRules.isCopy(statement);
     }
-    return new StatementRules.Verdict(StatementType.WRITE, "multiple statements");
+    return new StatementRules.Verdict(pins ? StatementType.SESSION_STATE : StatementType.WRITE,
+        "multiple statements", copy);
   }
 }

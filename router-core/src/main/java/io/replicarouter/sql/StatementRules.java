@@ -11,8 +11,16 @@ import java.util.Set;
  */
 final class StatementRules {
 
-  /** Type and reason, without the hint. */
-  record Verdict(StatementType type, String detail) {}
+  /**
+   * Type and reason, without the hint.
+   *
+   * @param copy whether the statement (or one of several) is a COPY command
+   */
+  record Verdict(StatementType type, String detail, boolean copy) {
+    Verdict(StatementType type, String detail) {
+      this(type, detail, false);
+    }
+  }
 
   private static final int MAX_DEPTH = 4;
   private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
@@ -25,6 +33,8 @@ final class StatementRules {
       "revoke", "vacuum", "analyze", "analyse", "cluster", "reindex", "checkpoint", "refresh",
       "notify", "lock", "comment", "declare");
   private static final Set<String> FALSE_VALUES = Set.of("false", "off", "0");
+  /** Words after which the next word starts a select-list item (so a keyword there is a column). */
+  private static final Set<String> SELECT_LIST_STARTS = Set.of("select", "distinct", "all");
 
   private final FunctionRules functions;
 
@@ -68,6 +78,11 @@ final class StatementRules {
 
   Verdict classify(List<Token> t) {
     return classify(t, 0);
+  }
+
+  /** Whether the statement is a COPY command (which pgjdbc only runs through its CopyManager). */
+  static boolean isCopy(List<Token> statement) {
+    return !statement.isEmpty() && statement.get(0).isWord("copy");
   }
 
   private Verdict classify(List<Token> t, int depth) {
@@ -124,15 +139,16 @@ final class StatementRules {
       Token tok = t.get(i);
       if (tok.kind() == TokenKind.WORD) {
         String found = switch (tok.value()) {
-          case "for" -> lockingClause(t, i);
-          case "insert", "update", "delete", "merge" -> tok.value() + " inside query";
-          case "into" -> intoTemp(t, i + 1) ? null : "SELECT INTO";
+          case "for" -> nameOnly(t, i) ? null : lockingClause(t, i);
+          case "insert", "update", "delete", "merge" ->
+              opensDataModifyingStatement(t, i) ? tok.value() + " inside query" : null;
+          case "into" -> nameOnly(t, i) || intoTemp(t, i + 1) ? null : "SELECT INTO";
           default -> null;
         };
         if (found != null && write == null) {
           write = found;
         }
-        if (session == null && tok.value().equals("into") && intoTemp(t, i + 1)) {
+        if (session == null && tok.value().equals("into") && !nameOnly(t, i) && intoTemp(t, i + 1)) {
           session = "SELECT INTO TEMP";
         }
       }
@@ -141,12 +157,86 @@ final class StatementRules {
         session = t.get(i).value().toLowerCase(Locale.ROOT) + "()";
       } else if (effect == FunctionRules.Effect.WRITE && write == null) {
         write = t.get(i).value().toLowerCase(Locale.ROOT) + "()";
+      } else if (effect == FunctionRules.Effect.FAILS_DURING_RECOVERY && write == null) {
+        write = t.get(i).value().toLowerCase(Locale.ROOT) + "() fails during recovery";
       }
     }
     if (session != null) {
       return session(session);
     }
     return write != null ? write(write) : read(kw);
+  }
+
+  /**
+   * Whether the keyword at {@code i} stands where PostgreSQL only accepts a name, so that it is an
+   * identifier and not a clause: right after {@code .} (a qualified name's part, {@code t.update},
+   * {@code x.for}) or after {@code AS} (a column or table alias, {@code select 1 as update}).
+   * Reserved words such as {@code FOR} and {@code INTO} may be column labels there, unreserved ones
+   * such as {@code UPDATE} almost anywhere a name goes.
+   */
+  private static boolean nameOnly(List<Token> t, int i) {
+    return i > 0 && (t.get(i - 1).isPunct('.') || t.get(i - 1).isWord("as"));
+  }
+
+  /**
+   * Whether the INSERT / UPDATE / DELETE / MERGE word at {@code i} opens a data-modifying statement
+   * (a CTE body, the statement after a WITH list) rather than being a name. Inside a query such a
+   * statement only ever follows {@code (} (a CTE body) or the end of a WITH list ({@code )}, or the
+   * last name of a SEARCH / CYCLE clause), and the word is followed by the rest of its statement's
+   * mandatory syntax: {@code INSERT INTO}, {@code MERGE INTO}, {@code DELETE FROM},
+   * {@code UPDATE target SET}. Anywhere else the word is a name: after {@code .} or {@code AS},
+   * before {@code .} or {@code AS} (a qualifier, a CTE's name), first in a select-list item (after
+   * {@code SELECT}, {@code DISTINCT}, {@code ALL}), after {@code ,}, an operator or a literal (an
+   * operand). When in doubt the word counts as a statement, that is, as a write.
+   */
+  private static boolean opensDataModifyingStatement(List<Token> t, int i) {
+    if (i == 0 || nameOnly(t, i) || punct(t, i + 1, '.') || word(t, i + 1, "as")) {
+      return false;
+    }
+    Token prev = t.get(i - 1);
+    boolean afterStatementBoundary = prev.isPunct('(') || prev.isPunct(')')
+        || prev.kind() == TokenKind.QUOTED_IDENT
+        || (prev.kind() == TokenKind.WORD && !SELECT_LIST_STARTS.contains(prev.value()));
+    if (!afterStatementBoundary) {
+      return false;
+    }
+    return switch (t.get(i).value()) {
+      case "insert", "merge" -> word(t, i + 1, "into");
+      case "delete" -> word(t, i + 1, "from");
+      default -> updateTarget(t, i + 1);
+    };
+  }
+
+  /** {@code [ONLY] [(] name[.name...] [)] [*] [[AS] alias] SET} from {@code i}: an UPDATE's target. */
+  private static boolean updateTarget(List<Token> t, int i) {
+    int k = word(t, i, "only") ? i + 1 : i;
+    boolean parenthesised = punct(t, k, '(');
+    if (parenthesised) {
+      k++;
+    }
+    if (k >= t.size() || !t.get(k).isName()) {
+      return false;
+    }
+    k++;
+    while (punct(t, k, '.') && k + 1 < t.size() && t.get(k + 1).isName()) {
+      k += 2;
+    }
+    if (parenthesised) {
+      if (!punct(t, k, ')')) {
+        return false;
+      }
+      k++;
+    }
+    if (k < t.size() && t.get(k).kind() == TokenKind.OPERATOR && t.get(k).text().equals("*")) {
+      k++;
+    }
+    if (word(t, k, "set")) {
+      return true;
+    }
+    if (word(t, k, "as")) {
+      k++;
+    }
+    return k < t.size() && t.get(k).isName() && word(t, k + 1, "set");
   }
 
   private static boolean intoTemp(List<Token> t, int i) {

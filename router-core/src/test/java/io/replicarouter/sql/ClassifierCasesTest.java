@@ -18,14 +18,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Table-driven cases from {@code src/test/resources/sql/classifier-cases.txt}. */
+/**
+ * Table-driven cases from {@code src/test/resources/sql/classifier-cases.txt}; the rows of its
+ * {@code #@standby} sections also run on a real standby in {@code StandbyFunctionsIT}.
+ */
 class ClassifierCasesTest {
 
   private static final String RESOURCE = "/sql/classifier-cases.txt";
   private static final SqlClassifier UNCACHED = new SqlClassifier(Set.of(), 0);
   private static final SqlClassifier CACHED = SqlClassifier.defaults();
 
-  record Case(int line, StatementType expected, String sql) {}
+  /**
+   * One row of the table.
+   *
+   * @param standby whether the row is in a section marked {@code #@standby}
+   */
+  record Case(int line, StatementType expected, String sql, boolean standby) {}
 
   static List<Case> cases() {
     List<Case> cases = new ArrayList<>();
@@ -36,8 +44,14 @@ class ClassifierCasesTest {
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       String line;
       int number = 0;
+      boolean standby = false;
       while ((line = reader.readLine()) != null) {
         number++;
+        if (line.startsWith("# ----")) {
+          standby = false;
+        } else if (line.strip().equals("#@standby")) {
+          standby = true;
+        }
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
@@ -45,7 +59,8 @@ class ClassifierCasesTest {
         if (tab < 0) {
           throw new IllegalStateException("line " + number + " has no TAB: " + line);
         }
-        cases.add(new Case(number, StatementType.valueOf(line.substring(0, tab)), unescape(line.substring(tab + 1))));
+        cases.add(new Case(number, StatementType.valueOf(line.substring(0, tab)),
+            unescape(line.substring(tab + 1)), standby));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -84,5 +99,25 @@ class ClassifierCasesTest {
     }
     assertThat(distinct).hasSizeGreaterThanOrEqualTo(300);
     assertThat(cases).extracting(Case::expected).contains(StatementType.values());
+  }
+
+  @Test
+  void standbyRowsAreReadsOrWrites() {
+    assertThat(cases()).filteredOn(Case::standby).isNotEmpty()
+        .allSatisfy(c -> assertThat(c.expected()).as("line %d", c.line())
+            .isIn(StatementType.READ, StatementType.WRITE));
+  }
+
+  /** StandbyFunctionsIT proves each name on a server through these rows. */
+  @Test
+  void everyFunctionThatFailsDuringRecoveryHasARowRunOnAStandby() {
+    Set<String> covered = new HashSet<>();
+    for (Case c : cases()) {
+      String detail = UNCACHED.classify(c.sql()).detail();
+      if (c.standby() && detail.endsWith("() fails during recovery")) {
+        covered.add(detail.substring(0, detail.indexOf('(')));
+      }
+    }
+    assertThat(covered).containsExactlyInAnyOrderElementsOf(FunctionRules.FAILING_DURING_RECOVERY);
   }
 }

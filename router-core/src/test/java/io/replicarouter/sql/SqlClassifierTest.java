@@ -147,6 +147,85 @@ class SqlClassifierTest {
   }
 
   @Test
+  void functionsThatFailDuringRecoverySayWhy() {
+    SqlClassifier c = SqlClassifier.defaults();
+    Classification r = c.classify("select pg_current_wal_lsn()");
+    assertThat(r.type()).isEqualTo(StatementType.WRITE);
+    assertThat(r.detail()).isEqualTo("pg_current_wal_lsn() fails during recovery");
+    assertThat(c.classify("SELECT * FROM PG_CATALOG.PG_WALFILE_NAME_OFFSET('0/1')").detail())
+        .isEqualTo("pg_walfile_name_offset() fails during recovery");
+    assertThat(c.classify("explain select pg_switch_wal()").detail())
+        .isEqualTo("explain pg_switch_wal() fails during recovery");
+    // a session-state call still wins: the statement pins
+    assertThat(c.classify("select pg_switch_wal(), pg_advisory_lock(1)").type())
+        .isEqualTo(StatementType.SESSION_STATE);
+    for (String name : FunctionRules.FAILING_DURING_RECOVERY) {
+      assertThat(c.classify("select " + name + "()").detail()).isEqualTo(name + "() fails during recovery");
+    }
+  }
+
+  @Test
+  void transactionIdsAreWritesOnlyWhenTheyAssignOne() {
+    SqlClassifier c = SqlClassifier.defaults();
+    assertThat(c.classify("select txid_current()").detail()).isEqualTo("txid_current()");
+    assertThat(c.classify("select pg_current_xact_id()").detail()).isEqualTo("pg_current_xact_id()");
+    assertThat(c.classify("select txid_current_if_assigned()").isRead()).isTrue();
+    assertThat(c.classify("select pg_current_xact_id_if_assigned()").isRead()).isTrue();
+    assertThat(c.classify("select pg_current_snapshot(), txid_current_snapshot()").isRead()).isTrue();
+  }
+
+  @Test
+  void keywordsAsNamesKeepTheRealClausesTheirDetails() {
+    SqlClassifier c = SqlClassifier.defaults();
+    assertThat(c.classify("select t.update from t").detail()).isEqualTo("select");
+    assertThat(c.classify("with update as (select 1) select * from update").detail()).isEqualTo("with");
+    assertThat(c.classify("with d as (delete from t returning *) select * from d").detail())
+        .isEqualTo("delete inside query");
+    assertThat(c.classify("select * from t as update for update").detail()).isEqualTo("FOR UPDATE");
+    assertThat(c.classify("select x.for from x for share").detail()).isEqualTo("FOR SHARE");
+    assertThat(c.classify("select t.into into u from t").detail()).isEqualTo("SELECT INTO");
+    assertThat(c.classify("select 1 as into").detail()).isEqualTo("select");
+  }
+
+  @Test
+  void copyIsFlaggedWhateverItsType() {
+    SqlClassifier c = SqlClassifier.defaults();
+    Classification out = c.classify("COPY (select 1) TO STDOUT (FORMAT csv)");
+    assertThat(out.isRead()).isTrue();
+    assertThat(out.isCopy()).isTrue();
+    assertThat(out.copy()).isTrue();
+    Classification in = c.classify("copy t from stdin");
+    assertThat(in.type()).isEqualTo(StatementType.WRITE);
+    assertThat(in.isCopy()).isTrue();
+    assertThat(c.classify("copy t to '/tmp/x'").isCopy()).isTrue();
+    assertThat(c.classify("/* route:primary */ ; copy t to stdout ;").isCopy()).isTrue();
+    assertThat(c.classify("select 1; copy t from stdin").isCopy()).isTrue();
+    assertThat(c.classify("select 1; copy t from stdin").detail()).isEqualTo("multiple statements");
+    assertThat(c.classify("select 'copy t to stdout'").isCopy()).isFalse();
+    assertThat(c.classify("select copy from t").isCopy()).isFalse();
+    assertThat(c.classify("-- copy t to stdout\nselect 1").isCopy()).isFalse();
+    assertThat(c.classify("select 1").isCopy()).isFalse();
+    assertThat(c.classify("").isCopy()).isFalse();
+    // the old constructor still works and means "not a COPY"
+    Classification plain = new Classification(StatementType.READ, Hint.NONE, "select");
+    assertThat(plain.isCopy()).isFalse();
+    assertThat(plain).isEqualTo(new Classification(StatementType.READ, Hint.NONE, "select", false));
+  }
+
+  @Test
+  void emptyStatementsAroundOneStatementAreIgnored() {
+    SqlClassifier c = SqlClassifier.defaults();
+    for (String sql : List.of(";;select 1", "select 1;;", "select 1;", "; select 1 ;",
+        "select 1; -- done", "; /* x */ ; select 1 ; ;")) {
+      Classification r = c.classify(sql);
+      assertThat(r.type()).as(sql).isEqualTo(StatementType.READ);
+      assertThat(r.detail()).as(sql).isEqualTo("select");
+    }
+    assertThat(c.classify(";;select 1;;select 2").detail()).isEqualTo("multiple statements");
+    assertThat(c.classify(";; -- nothing\n;").detail()).isEqualTo("empty statement");
+  }
+
+  @Test
   void deeplyNestedExplainDoesNotOverflow() {
     String sql = "explain ".repeat(50_000) + "select 1";
     assertThat(SqlClassifier.defaults().classify(sql).type()).isEqualTo(StatementType.WRITE);
