@@ -1035,20 +1035,33 @@ public final class LogicalConnection implements Connection, ConnectionState {
     // ---- wrapper ----
 
     /**
-     * Unwraps to this connection, or to the driver's connection (e.g. {@code org.postgresql.PGConnection}):
-     * the latter gives the application a physical connection the router cannot see into, so this logical
-     * connection pins itself to the primary (or its transaction's node) and returns that node's connection.
+     * Unwraps to this connection, or to the driver's connection (e.g. {@code org.postgresql.PGConnection}, whose
+     * CopyManager runs COPY): the latter gives the application a physical connection the router cannot see into.
+     * In a read-only transaction it is the connection of the transaction's replica (bound now if the
+     * transaction has not run anything yet); otherwise this logical connection pins itself to the primary (or
+     * its transaction's node), returns that node's connection, and treats whatever is done with it as a write
+     * for read-your-writes.
      */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
+        checkOpen();
+        if (txNode == null && !autoCommit && readOnly) {
+            // A read-only transaction: the driver's connection of its replica (e.g. for COPY ... TO STDOUT).
+            route(READ_ONLY_API);
+            return physical(txNode).unwrap(iface);
+        }
         if (txNode == null) {
             pinned = true;
         }
         return primaryForApi().unwrap(iface);
     }
+
+    /** What a read-only transaction's first use of the driver's own connection is routed as. */
+    private static final Classification READ_ONLY_API = new Classification(io.replicarouter.sql.StatementType.READ,
+            io.replicarouter.sql.Hint.NONE, "unwrap in a read-only transaction");
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {

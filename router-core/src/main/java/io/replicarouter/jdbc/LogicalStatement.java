@@ -9,6 +9,7 @@ import io.replicarouter.topology.PoolExhausted;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ class LogicalStatement implements Statement {
      */
     final <T> T execute(Classification c, Exec<T> exec) throws SQLException {
         checkOpen();
+        if (c.isCopy()) {
+            throw copyRefused();
+        }
         LogicalConnection.Binding b = conn.route(c);
         boolean measure = conn.context().measureLatency();
         for (int attempt = 1; ; attempt++) {
@@ -118,6 +122,16 @@ class LogicalStatement implements Statement {
                 throw conn.failed(node, e, node.abortEpoch() != epoch, c.isRead());
             }
         }
+    }
+
+    /**
+     * pgjdbc runs COPY only through its CopyManager and, given one through a statement, breaks the connection:
+     * refuse it here, before anything is sent, and say how to do it.
+     */
+    static SQLFeatureNotSupportedException copyRefused() {
+        return new SQLFeatureNotSupportedException("COPY runs only through pgjdbc's CopyManager:"
+                + " connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out) (or copyIn); in a read-only"
+                + " transaction it runs on the transaction's replica, otherwise on the primary", "0A000");
     }
 
     /** Whether this statement's inputs can be sent again (a consumed stream parameter cannot). */
