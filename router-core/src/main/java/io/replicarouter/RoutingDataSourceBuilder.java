@@ -72,7 +72,7 @@ public final class RoutingDataSourceBuilder {
     private record NodeSpec(String name, NodeRole role, boolean byUrl, String url, String username, String password,
                             DataSource dataSource, int weight) {
 
-        /** How messages name the node: {@code primary}, {@code primary 'main'}, {@code replica 'r1'}, {@code node 'a'}. */
+        /** How messages name the node: primary, primary 'main', replica 'r1' or node 'a'. */
         String where() {
             if (role == NodeRole.PRIMARY) {
                 return "primary".equals(name) ? "primary" : "primary '" + name + "'";
