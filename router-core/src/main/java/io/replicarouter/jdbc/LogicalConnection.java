@@ -408,19 +408,21 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new LogicalCallableStatement(primaryForApi().prepareCall(sql), this);
+        return new LogicalCallableStatement(primaryForApi().prepareCall(sql), this, ErrorHook.NONE);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new LogicalCallableStatement(primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency), this);
+        return new LogicalCallableStatement(primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency), this,
+                ErrorHook.NONE);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
                                          int resultSetHoldability) throws SQLException {
         return new LogicalCallableStatement(
-                primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this);
+                primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this,
+                ErrorHook.NONE);
     }
 
     @Override
@@ -695,7 +697,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return new RoutedDatabaseMetaData(anyBound().getMetaData(), this);
+        return new RoutedDatabaseMetaData(anyBound().getMetaData(), this, ErrorHook.NONE);
     }
 
     @Override

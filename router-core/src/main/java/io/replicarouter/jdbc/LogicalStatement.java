@@ -196,7 +196,7 @@ class LogicalStatement implements Statement {
         }
         if (rs != lastPhysicalResult || lastResult == null) {
             lastPhysicalResult = rs;
-            lastResult = new RoutedResultSet(rs, this);
+            lastResult = new RoutedResultSet(rs, this, ErrorHook.NONE);
         }
         return lastResult;
     }
