@@ -14,14 +14,23 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the pure delegating JDBC wrappers of router-core (like HikariCP's generated proxies, but as plain
- * committed source). Run from the repository root after a JDK upgrade adds JDBC methods:
+ * committed source): every method that declares SQLException passes the driver's error through an
+ * {@code ErrorHook} (as HikariCP's proxies call {@code checkException}). Run from the repository root after a
+ * JDK upgrade adds JDBC methods, or after changing this file:
  *
- *   java tools/GenerateDelegates.java
+ *   java tools/GenerateDelegates.java [repository-root]
+ *
+ * GeneratedDelegatesTest in router-core fails when the committed files differ from what this writes.
  */
 public class GenerateDelegates {
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of("router-core/src/main/java/io/replicarouter/jdbc");
+        generate(Path.of(args.length > 0 ? args[0] : "."));
+    }
+
+    /** Writes the delegates and the benchmark stubs under {@code root}: the repository root or a copy of it. */
+    public static void generate(Path root) throws Exception {
+        Path dir = root.resolve("router-core/src/main/java/io/replicarouter/jdbc");
         Files.createDirectories(dir);
         write(dir, "RoutedResultSet", java.sql.ResultSet.class, "Statement", "getStatement",
                 "A result set whose {@link #getStatement()} is the logical statement that produced it.");
@@ -29,7 +38,7 @@ public class GenerateDelegates {
                 "Metadata of a bound node whose {@link #getConnection()} is the logical connection.");
         write(dir, "LogicalCallableStatement", java.sql.CallableStatement.class, "Connection", "getConnection",
                 "A callable statement: always on the primary (or the transaction's node), bound when prepared.");
-        Path stubs = Path.of("benchmarks/src/main/java/io/replicarouter/bench/stub");
+        Path stubs = root.resolve("benchmarks/src/main/java/io/replicarouter/bench/stub");
         Files.createDirectories(stubs);
         writeStub(stubs, "io.replicarouter.bench.stub", "AbstractStubConnection", java.sql.Connection.class);
         writeStub(stubs, "io.replicarouter.bench.stub", "AbstractStubPreparedStatement", java.sql.PreparedStatement.class);
@@ -70,16 +79,19 @@ public class GenerateDelegates {
         sb.append("@SuppressWarnings({\"deprecation\", \"unchecked\"})\n");
         sb.append("final class ").append(name).append(" implements ").append(iface.getName()).append(" {\n\n");
         sb.append("    final ").append(iface.getName()).append(" delegate;\n");
-        sb.append("    private final java.sql.").append(ownerType).append(" owner;\n\n");
+        sb.append("    private final java.sql.").append(ownerType).append(" owner;\n");
+        sb.append("    private final ErrorHook errors;\n\n");
         sb.append("    ").append(name).append("(").append(iface.getName()).append(" delegate, java.sql.")
-                .append(ownerType).append(" owner) {\n");
-        sb.append("        this.delegate = delegate;\n        this.owner = owner;\n    }\n\n");
+                .append(ownerType).append(" owner, ErrorHook errors) {\n");
+        sb.append("        this.delegate = delegate;\n        this.owner = owner;\n        this.errors = errors;\n    }\n\n");
         sb.append("    @Override\n    public java.sql.").append(ownerType).append(" ").append(ownerMethod)
                 .append("() {\n        return owner;\n    }\n\n");
         sb.append("    @Override\n    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {\n");
-        sb.append("        return iface.isInstance(this) ? (T) this : delegate.unwrap(iface);\n    }\n\n");
+        sb.append(hooked("return iface.isInstance(this) ? (T) this : delegate.unwrap(iface);"));
+        sb.append("    }\n\n");
         sb.append("    @Override\n    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {\n");
-        sb.append("        return iface.isInstance(this) || delegate.isWrapperFor(iface);\n    }\n");
+        sb.append(hooked("return iface.isInstance(this) || delegate.isWrapperFor(iface);"));
+        sb.append("    }\n");
 
         Map<String, Method> methods = methods(iface);
         for (Method m : methods.values()) {
@@ -89,18 +101,35 @@ public class GenerateDelegates {
             }
             sb.append("\n    @Override\n    public ").append(signature(m));
             Type[] params = m.getGenericParameterTypes();
-            sb.append(" {\n        ");
+            StringBuilder call = new StringBuilder();
             if (m.getReturnType() != void.class) {
-                sb.append("return ");
+                call.append("return ");
             }
-            sb.append("delegate.").append(m.getName()).append("(");
+            call.append("delegate.").append(m.getName()).append("(");
             for (int i = 0; i < params.length; i++) {
-                sb.append(i > 0 ? ", " : "").append("a").append(i);
+                call.append(i > 0 ? ", " : "").append("a").append(i);
             }
-            sb.append(");\n    }\n");
+            call.append(");");
+            sb.append(" {\n");
+            sb.append(declaresSqlException(m) ? hooked(call.toString()) : "        " + call + "\n");
+            sb.append("    }\n");
         }
         sb.append("}\n");
         Files.writeString(dir.resolve(name + ".java"), sb.toString());
+    }
+
+    /** Whether the method may throw SQLException (declares it or a supertype): then its errors go through the hook. */
+    static boolean declaresSqlException(Method m) {
+        return Arrays.stream(m.getExceptionTypes()).anyMatch(t -> t.isAssignableFrom(java.sql.SQLException.class));
+    }
+
+    /** A method body running {@code statement}, the driver's SQLException replaced by the hook's. */
+    private static String hooked(String statement) {
+        return "        try {\n"
+                + "            " + statement + "\n"
+                + "        } catch (java.sql.SQLException e) {\n"
+                + "            throw errors.translate(e);\n"
+                + "        }\n";
     }
 
     /** The interface's instance methods, one per signature, in a stable order. */

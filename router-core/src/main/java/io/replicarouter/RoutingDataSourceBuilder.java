@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -46,8 +45,44 @@ public final class RoutingDataSourceBuilder {
 
     private static final Logger log = LoggerFactory.getLogger(RoutingDataSource.class);
 
-    private record NodeSpec(String name, NodeRole role, String url, String username, String password,
+    /** Upper bound of {@link #maxWaitForReplica}: a read blocked longer is better served by the primary. */
+    static final Duration MAX_WAIT_FOR_REPLICA = Duration.ofMinutes(1);
+    /** Lower bound of a running {@link #monitorInterval}. */
+    static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(10);
+    /** Upper bound of {@link #monitorInterval}. */
+    static final Duration MAX_MONITOR_INTERVAL = Duration.ofHours(1);
+    /** Upper bound of {@link #probeTimeout} (kept in an int of milliseconds by the prober). */
+    static final Duration MAX_PROBE_TIMEOUT = Duration.ofHours(1);
+    /** Upper bound of {@link #maxLag}. */
+    static final Duration MAX_LAG = Duration.ofDays(1);
+    /** Upper bound of {@link #slowStart}. */
+    static final Duration MAX_SLOW_START = Duration.ofHours(1);
+    /** Upper bound of {@link #nodeDownCoolDown}. */
+    static final Duration MAX_NODE_DOWN_COOL_DOWN = Duration.ofHours(1);
+    /** Upper bound of {@link #poolSize}. */
+    static final int MAX_POOL_SIZE = 10_000;
+    /** Upper bound of a replica's weight. */
+    static final int MAX_WEIGHT = 1_000;
+    /** Upper bound of {@link #classifierCacheSize}. */
+    static final int MAX_CLASSIFIER_CACHE_SIZE = 1_000_000;
+    /** Upper bound of a node name's length. */
+    static final int MAX_NAME_LENGTH = 64;
+    /** PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1): a longer name never matches. */
+    static final int MAX_IDENTIFIER_LENGTH = 63;
+    /** Lower bound of {@link #tokenSecret}'s length in UTF-8 bytes. */
+    static final int MIN_TOKEN_SECRET_BYTES = 16;
+
+    /** One node as configured: by URL ({@code byUrl}, the router creates its pool) or by DataSource. */
+    private record NodeSpec(String name, NodeRole role, boolean byUrl, String url, String username, String password,
                             DataSource dataSource, int weight) {
+
+        /** How messages name the node: primary, primary 'main', replica 'r1' or node 'a'. */
+        String where() {
+            if (role == NodeRole.PRIMARY) {
+                return "primary".equals(name) ? "primary" : "primary '" + name + "'";
+            }
+            return (role == null ? "node '" : "replica '") + name + "'";
+        }
     }
 
     private final List<NodeSpec> nodes = new ArrayList<>();
@@ -72,7 +107,7 @@ public final class RoutingDataSourceBuilder {
     RoutingDataSourceBuilder() {
     }
 
-    /** Default consistency of reads without an explicit scope; default READ_YOUR_WRITES. */
+    /** Default consistency of reads without an explicit scope; default READ_YOUR_WRITES. Not null. */
     public RoutingDataSourceBuilder consistency(Consistency consistency) {
         this.consistency = consistency;
         return this;
@@ -81,102 +116,136 @@ public final class RoutingDataSourceBuilder {
     /**
      * How long a read may wait for a replica to replay its scope's writes before going to the primary;
      * default 10 ms (a replica on the same network replays a commit in about a millisecond: without a wait a
-     * third of the reads right after a write would go to the primary). 0 = the primary at once.
+     * third of the reads right after a write would go to the primary). 0 = the primary at once. From 0 to
+     * 1 minute; sub-millisecond values are kept (the wait polls every 0.1 ms).
      */
     public RoutingDataSourceBuilder maxWaitForReplica(Duration wait) {
         this.maxWaitForReplica = wait;
         return this;
     }
 
-    /** Signs consistency tokens with HMAC-SHA256 under this secret (at least 16 bytes); unsigned ones are then ignored. */
+    /**
+     * Signs consistency tokens with HMAC-SHA256 under this secret (at least 16 bytes in UTF-8, not blank);
+     * unsigned ones are then ignored. {@code null} (the default) = unsigned tokens.
+     */
     public RoutingDataSourceBuilder tokenSecret(String secret) {
         this.tokenSecret = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
         return this;
     }
 
-    /** How often the topology monitor probes every node; default 250 ms. {@link Duration#ZERO} disables it. */
+    /**
+     * How often the topology monitor probes every node; default 250 ms. {@link Duration#ZERO} disables it;
+     * otherwise from 10 ms to 1 hour.
+     */
     public RoutingDataSourceBuilder monitorInterval(Duration interval) {
         this.monitorInterval = interval;
         return this;
     }
 
-    /** How long one probe may take before the node counts as unreachable; default 1 s. */
+    /**
+     * How long one probe may take before the node counts as unreachable; default 1 s. From 1 ms to 1 hour
+     *; used in whole milliseconds (the network timeout) and rounded up to whole
+     * seconds (the query, connect and login timeouts).
+     */
     public RoutingDataSourceBuilder probeTimeout(Duration timeout) {
         this.probeTimeout = timeout;
         return this;
     }
 
-    /** A replica lagging more than this (in time) serves no reads; default 1 s. */
+    /** A replica lagging more than this (in time) serves no reads; default 1 s. From 1 ms to 1 day. */
     public RoutingDataSourceBuilder maxLag(Duration maxLag) {
         this.maxLag = maxLag;
         return this;
     }
 
-    /** A replica lagging more than this many bytes of WAL serves no reads; default 16 MiB. */
+    /**
+     * A replica lagging more than this many bytes of WAL serves no reads; default 16 MiB. At least 1;
+     * {@link Long#MAX_VALUE} turns the byte limit off.
+     */
     public RoutingDataSourceBuilder maxLagBytes(long bytes) {
         this.maxLagBytes = bytes;
         return this;
     }
 
-    /** How long a readmitted replica takes to reach its full share of reads; default 3 s. */
+    /**
+     * How long a readmitted replica takes to reach its full share of reads; default 3 s. From 0 (no slow
+     * start) to 1 hour.
+     */
     public RoutingDataSourceBuilder slowStart(Duration slowStart) {
         this.slowStart = slowStart;
         return this;
     }
 
-    /** The primary, reached by URL; the router creates its pool. Named {@code primary}. */
+    /**
+     * The primary, reached by URL; the router creates its pool. Named {@code primary}. The URL must be one
+     * pgjdbc accepts: {@code jdbc:postgresql://host[:port][,host2[:port2]...]/database[?params]} (IPv6
+     * addresses in brackets, ports 1-65535) or {@code jdbc:postgresql:database}, without spaces and without a
+     * {@code user:password@} part. {@code username} and {@code password} may be null (given in the URL, or
+     * not needed).
+     */
     public RoutingDataSourceBuilder primary(String jdbcUrl, String username, String password) {
-        nodes.add(new NodeSpec("primary", NodeRole.PRIMARY, jdbcUrl, username, password, null, 1));
+        nodes.add(new NodeSpec("primary", NodeRole.PRIMARY, true, jdbcUrl, username, password, null, 1));
         return this;
     }
 
-    /** The primary as an existing DataSource (for example the application's HikariDataSource). */
+    /**
+     * The primary as an existing DataSource (for example the application's HikariDataSource), used as it is.
+     * The name: not blank, at most 64 characters, no control characters, unique among the nodes.
+     */
     public RoutingDataSourceBuilder primary(String name, DataSource dataSource) {
-        nodes.add(new NodeSpec(name, NodeRole.PRIMARY, null, null, null, dataSource, 1));
+        nodes.add(new NodeSpec(name, NodeRole.PRIMARY, false, null, null, null, dataSource, 1));
         return this;
     }
 
-    /** A replica reached by URL, weight 1; the router creates its pool. */
+    /** A replica reached by URL, weight 1; the router creates its pool. Name and URL as for the other overload. */
     public RoutingDataSourceBuilder replica(String name, String jdbcUrl, String username, String password) {
         return replica(name, jdbcUrl, username, password, 1);
     }
 
-    /** A replica reached by URL with a weight (for the {@code weighted} balancer; at least 1). */
+    /**
+     * A replica reached by URL with a weight (for the {@code weighted} and {@code power-of-two-choices}
+     * balancers; from 1 to 1,000). The name: not blank, at most 64 characters, no control
+     * characters, unique among the nodes. The URL as for {@link #primary(String, String, String)}.
+     */
     public RoutingDataSourceBuilder replica(String name, String jdbcUrl, String username, String password, int weight) {
-        nodes.add(new NodeSpec(name, NodeRole.REPLICA, jdbcUrl, username, password, null, weight));
+        nodes.add(new NodeSpec(name, NodeRole.REPLICA, true, jdbcUrl, username, password, null, weight));
         return this;
     }
 
     /**
      * A node whose role the topology monitor discovers ({@code pg_is_in_recovery()}): give every node of a
      * cluster this way and the router finds the primary itself, also after a failover. Needs the monitor.
+     * Name and URL as for {@link #replica(String, String, String, String, int)}.
      */
     public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password) {
-        nodes.add(new NodeSpec(name, null, jdbcUrl, username, password, null, 1));
+        nodes.add(new NodeSpec(name, null, true, jdbcUrl, username, password, null, 1));
         return this;
     }
 
-    /** A replica as an existing DataSource. */
+    /** A replica as an existing DataSource, used as it is. Name and weight as for the URL overload. */
     public RoutingDataSourceBuilder replica(String name, DataSource dataSource, int weight) {
-        nodes.add(new NodeSpec(name, NodeRole.REPLICA, null, null, null, dataSource, weight));
+        nodes.add(new NodeSpec(name, NodeRole.REPLICA, false, null, null, null, dataSource, weight));
         return this;
     }
 
-    /** The load balancer among eligible replicas; default round-robin. */
+    /** The load balancer among eligible replicas; default round-robin. Not null. */
     public RoutingDataSourceBuilder balancer(LoadBalancer balancer) {
         this.balancer = balancer;
         this.balancerName = null;
         return this;
     }
 
-    /** A built-in balancer by name: round-robin, weighted, least-outstanding, power-of-two-choices. */
+    /**
+     * A built-in balancer by name: round-robin, weighted, least-outstanding, power-of-two-choices (case and
+     * {@code _}/{@code -} insensitive).
+     */
     public RoutingDataSourceBuilder balancer(String name) {
         this.balancerName = name;
         this.balancer = null;
         return this;
     }
 
-    /** What a read does when no replica is eligible; default {@link NoReplicaPolicy#PRIMARY}. */
+    /** What a read does when no replica is eligible; default {@link NoReplicaPolicy#PRIMARY}. Not null. */
     public RoutingDataSourceBuilder noReplicaPolicy(NoReplicaPolicy policy) {
         this.noReplicaPolicy = policy;
         return this;
@@ -184,54 +253,74 @@ public final class RoutingDataSourceBuilder {
 
     /**
      * The application's own functions that write or lock (for example {@code audit_log} or
-     * {@code app.touch}): a SELECT calling one goes to the primary.
+     * {@code app.touch}): a SELECT calling one goes to the primary. Each a name or schema.name of letters,
+     * digits, {@code _} and {@code $} (not starting with a digit), each part at most 63 characters (longer
+     * identifiers are truncated by PostgreSQL, so would never match).
      */
     public RoutingDataSourceBuilder writeFunctions(String... names) {
+        if (names == null) {
+            writeFunctions.add(null); // reported by build()
+            return this;
+        }
         for (String n : names) {
             writeFunctions.add(n == null ? null : n.trim().toLowerCase(Locale.ROOT));
         }
         return this;
     }
 
-    /** Receives routing events. */
+    /** Receives routing events. Not null (the default is {@link RoutingListener#NONE}). */
     public RoutingDataSourceBuilder listener(RoutingListener listener) {
         this.listener = listener;
         return this;
     }
 
-    /** Maximum size of each pool the router creates; default 10. */
+    /** Maximum size of each pool the router creates; default 10. From 1 to 10,000. */
     public RoutingDataSourceBuilder poolSize(int size) {
         this.poolSize = size;
         return this;
     }
 
-    /** Adjusts each HikariConfig the router creates (after its defaults). */
+    /**
+     * Adjusts each HikariConfig the router creates (after its defaults). Not null. A configuration it makes
+     * invalid fails {@link #build()} with an {@link IllegalArgumentException} naming the node.
+     */
     public RoutingDataSourceBuilder poolCustomizer(Consumer<HikariConfig> customizer) {
         this.poolCustomizer = customizer;
         return this;
     }
 
-    /** How long a node that failed gets no traffic before it is tried again; default 2 s. */
+    /**
+     * How long a node that failed gets no traffic before it is tried again; default 2 s. From 0 to 1 hour
+     *.
+     */
     public RoutingDataSourceBuilder nodeDownCoolDown(Duration coolDown) {
         this.nodeDownCoolDown = coolDown;
         return this;
     }
 
-    /** How many SQL strings' routing decisions are cached; default 10,000 (0 disables the cache). */
+    /**
+     * How many SQL strings' routing decisions are cached; default 10,000 (0 disables the cache). At most
+     * 1,000,000.
+     */
     public RoutingDataSourceBuilder classifierCacheSize(int size) {
         this.classifierCacheSize = size;
         return this;
     }
 
     /**
-     * Validates the configuration and creates the pools.
+     * Validates the configuration and creates the pools. Every setting is checked before anything is created:
+     * when this throws, no pool was opened and no monitor thread started.
      *
-     * @throws IllegalArgumentException naming the first problem found
+     * @throws IllegalArgumentException naming the first problem found: the setting or node, the value (URLs
+     *                                  without their credentials, secrets not at all) and what to do
      */
     public RoutingDataSource build() {
         validate();
         LoadBalancer lb = balancer != null ? balancer : Balancers.byName(balancerName);
         RoutingListener events = listener == RoutingListener.NONE ? RoutingListener.NONE : new GuardedListener(listener);
+        SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
+        LagPolicy lagPolicy = new LagPolicy(maxLag.toNanos(), maxLagBytes);
+        TokenCodec tokens = new TokenCodec(tokenSecret);
         List<HikariDataSource> owned = new ArrayList<>();
         List<Node> all = new ArrayList<>();
         // The primary gets index 0, whatever order the builder was called in.
@@ -241,7 +330,7 @@ public final class RoutingDataSourceBuilder {
             for (NodeSpec spec : ordered) {
                 DataSource ds = spec.dataSource();
                 PhysicalConnections connections = new PhysicalConnections();
-                if (ds == null) {
+                if (spec.byUrl()) {
                     HikariDataSource pool = createPool(spec, connections);
                     owned.add(pool);
                     ds = pool;
@@ -280,7 +369,6 @@ public final class RoutingDataSourceBuilder {
         Topology topology = new Topology(primary, replicas, all);
         Router router = new Router(topology, lb, noReplicaPolicy);
         ForcedPrimary forced = new ForcedPrimary();
-        SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
         // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
         boolean measureLatency = balancer != null
                 || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("power-of-two-choices|p2c");
@@ -290,8 +378,8 @@ public final class RoutingDataSourceBuilder {
         PrimaryPosition primaryPosition = new PrimaryPosition();
         TopologyMonitor monitor = null;
         if (!monitorInterval.isZero()) {
-            monitor = new TopologyMonitor(router, all, monitorInterval, probeTimeout,
-                    new LagPolicy(maxLag.toNanos(), maxLagBytes), slowStart, events, primaryPosition);
+            monitor = new TopologyMonitor(router, all, monitorInterval, probeTimeout, lagPolicy, slowStart, events,
+                    primaryPosition);
         }
         RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency, consistency,
                 maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition, new IgnoredTokens(events));
@@ -308,11 +396,80 @@ public final class RoutingDataSourceBuilder {
         log.info("replica router started: {}", description);
         // Tokens ahead of the primary's position seen: at most one question of the primary per monitor interval.
         long askInterval = monitorInterval.isZero() ? Duration.ofMillis(250).toNanos() : monitorInterval.toNanos();
-        return new RoutingDataSource(ctx, router, forced, owned, description, monitor, new TokenCodec(tokenSecret),
-                primaryPosition, askInterval);
+        return new RoutingDataSource(ctx, router, forced, owned, description, monitor, tokens, primaryPosition,
+                askInterval);
     }
 
     private void validate() {
+        validateNodes();
+        if (balancer == null) {
+            if (balancerName == null || balancerName.isBlank()) {
+                throw new IllegalArgumentException("balancer must not be null or blank, was "
+                        + (balancerName == null ? "null" : "'" + balancerName + "'")
+                        + "; give a LoadBalancer or one of round-robin, weighted, least-outstanding,"
+                        + " power-of-two-choices");
+            }
+            Balancers.byName(balancerName); // throws naming the unknown value and the known names
+        }
+        if (noReplicaPolicy == null) {
+            throw new IllegalArgumentException("noReplicaPolicy must not be null, was null; use one of "
+                    + java.util.Arrays.toString(NoReplicaPolicy.values()));
+        }
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null, was null (use RoutingListener.NONE)");
+        }
+        if (consistency == null) {
+            throw new IllegalArgumentException("consistency must not be null, was null; use one of "
+                    + java.util.Arrays.toString(Consistency.values()));
+        }
+        if (poolCustomizer == null) {
+            throw new IllegalArgumentException("poolCustomizer must not be null, was null (use c -> { } for none)");
+        }
+        intRange("poolSize", poolSize, 1, MAX_POOL_SIZE, "connections per node the router may open");
+        intRange("classifierCacheSize", classifierCacheSize, 0, MAX_CLASSIFIER_CACHE_SIZE,
+                "0 disables the cache; a few thousand distinct SQL strings are typical");
+        if (maxLagBytes < 1) {
+            throw new IllegalArgumentException("maxLagBytes must be >= 1, was " + maxLagBytes
+                    + " (Long.MAX_VALUE turns the byte limit off)");
+        }
+        durationRange("maxWaitForReplica", maxWaitForReplica, Duration.ZERO, MAX_WAIT_FOR_REPLICA,
+                "0 sends a read the replicas have not caught up with to the primary at once");
+        durationRange("nodeDownCoolDown", nodeDownCoolDown, Duration.ZERO, MAX_NODE_DOWN_COOL_DOWN,
+                "a few seconds is typical");
+        durationRange("slowStart", slowStart, Duration.ZERO, MAX_SLOW_START, "0 turns slow start off");
+        durationRange("maxLag", maxLag, Duration.ofMillis(1), MAX_LAG, "a second or a few is typical");
+        durationRange("probeTimeout", probeTimeout, Duration.ofMillis(1), MAX_PROBE_TIMEOUT,
+                "a second or a few is typical");
+        if (monitorInterval == null || !monitorInterval.isZero()) {
+            durationRange("monitorInterval", monitorInterval, MIN_MONITOR_INTERVAL, MAX_MONITOR_INTERVAL,
+                    "0 (Duration.ZERO) turns the monitor off");
+        }
+        if (tokenSecret != null) {
+            if (tokenSecret.length < MIN_TOKEN_SECRET_BYTES) {
+                throw new IllegalArgumentException("tokenSecret must be at least " + MIN_TOKEN_SECRET_BYTES
+                        + " bytes (UTF-8), was " + tokenSecret.length + " bytes; use a long random string");
+            }
+            if (new String(tokenSecret, StandardCharsets.UTF_8).isBlank()) {
+                throw new IllegalArgumentException("tokenSecret must not be blank, was " + tokenSecret.length
+                        + " bytes of whitespace; use a long random string");
+            }
+        }
+        for (String f : writeFunctions) {
+            if (f == null || !f.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)?")) {
+                throw new IllegalArgumentException("writeFunctions: " + (f == null ? "null" : "'" + f + "'")
+                        + " is not a function name (name or schema.name of letters, digits, _ and $)");
+            }
+            for (String part : f.split("\\.")) {
+                if (part.length() > MAX_IDENTIFIER_LENGTH) {
+                    throw new IllegalArgumentException("writeFunctions: '" + f + "' has a part of " + part.length()
+                            + " characters; PostgreSQL keeps the first " + MAX_IDENTIFIER_LENGTH
+                            + " of an identifier, so it would never match");
+                }
+            }
+        }
+    }
+
+    private void validateNodes() {
         long primaries = nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).count();
         boolean discovered = nodes.stream().anyMatch(n -> n.role() == null);
         if (discovered && monitorInterval != null && monitorInterval.isZero()) {
@@ -329,72 +486,73 @@ public final class RoutingDataSourceBuilder {
         }
         Set<String> names = new HashSet<>();
         for (NodeSpec n : nodes) {
-            String where = n.role() == NodeRole.PRIMARY ? "primary"
-                    : (n.role() == null ? "node '" : "replica '") + n.name() + "'";
-            if (n.name() == null || n.name().isBlank()) {
-                throw new IllegalArgumentException("node name must not be blank (" + where + ")");
+            String where = n.where();
+            String name = n.name();
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("node name must not be null or blank, was "
+                        + (name == null ? "null" : "'" + name + "'") + " (" + where + ")");
             }
-            if (!names.add(n.name())) {
-                throw new IllegalArgumentException("node name '" + n.name() + "' is used twice; names must be unique");
+            if (name.length() > MAX_NAME_LENGTH) {
+                throw new IllegalArgumentException("node name '" + name + "' has " + name.length()
+                        + " characters; use at most " + MAX_NAME_LENGTH);
             }
-            if (n.weight() < 1) {
-                throw new IllegalArgumentException(where + ": weight must be >= 1, was " + n.weight());
+            if (name.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("node name '" + name.replaceAll("\\p{Cntrl}", "?")
+                        + "' contains a control character; use letters, digits and punctuation");
             }
-            if (n.dataSource() == null) {
-                if (n.url() == null || !n.url().startsWith("jdbc:")) {
-                    throw new IllegalArgumentException(where + ": url must be a JDBC URL (jdbc:postgresql://host:port/db), was "
-                            + (n.url() == null ? "null" : "'" + Urls.redact(n.url()) + "'"));
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("node name '" + name + "' is used twice; names must be unique");
+            }
+            if (n.weight() < 1 || n.weight() > MAX_WEIGHT) {
+                throw new IllegalArgumentException(where + ": weight must be between 1 and " + MAX_WEIGHT + ", was "
+                        + n.weight() + " (weights are ratios: 1 and 3 send three times as many reads to the second)");
+            }
+            if (n.byUrl()) {
+                String problem = Urls.problem(n.url());
+                if (problem != null) {
+                    throw new IllegalArgumentException(where + ": url "
+                            + (n.url() == null ? "" : "'" + Urls.redact(n.url()) + "' ") + problem);
                 }
+            } else if (n.dataSource() == null) {
+                throw new IllegalArgumentException(where + ": dataSource must not be null, was null");
             }
         }
-        if (balancer == null) {
-            Balancers.byName(balancerName); // throws naming the unknown value
+    }
+
+    private static void intRange(String setting, int value, int min, int max, String hint) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", was " + value
+                    + " (" + hint + ")");
         }
-        Objects.requireNonNull(noReplicaPolicy, "noReplicaPolicy");
-        if (listener == null) {
-            throw new IllegalArgumentException("listener must not be null (use RoutingListener.NONE)");
+    }
+
+    /** Checks {@code min <= value <= max} without converting the value (a huge Duration overflows toMillis). */
+    private static void durationRange(String setting, Duration value, Duration min, Duration max, String hint) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(setting + " must be between " + human(min) + " and " + human(max)
+                    + ", was " + value + "; " + hint);
         }
-        if (poolSize < 1) {
-            throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
+    }
+
+    /** A bound as {@code 10ms}, {@code 1min}, {@code 1h}; other values as {@link Duration#toString()}. */
+    private static String human(Duration d) {
+        if (d.isZero()) {
+            return "0";
         }
-        if (nodeDownCoolDown == null || nodeDownCoolDown.isNegative()) {
-            throw new IllegalArgumentException("nodeDownCoolDown must be >= 0, was " + nodeDownCoolDown);
-        }
-        if (classifierCacheSize < 0) {
-            throw new IllegalArgumentException("classifierCacheSize must be >= 0, was " + classifierCacheSize);
-        }
-        if (consistency == null) {
-            throw new IllegalArgumentException("consistency must not be null");
-        }
-        if (maxWaitForReplica == null || maxWaitForReplica.isNegative()) {
-            throw new IllegalArgumentException("maxWaitForReplica must be >= 0, was " + maxWaitForReplica);
-        }
-        if (tokenSecret != null && tokenSecret.length < 16) {
-            throw new IllegalArgumentException("tokenSecret must be at least 16 bytes, was " + tokenSecret.length
-                    + " bytes");
-        }
-        if (monitorInterval == null || monitorInterval.isNegative()
-                || (!monitorInterval.isZero() && monitorInterval.toMillis() < 10)) {
-            throw new IllegalArgumentException("monitorInterval must be 0 (off) or >= 10ms, was " + monitorInterval);
-        }
-        if (probeTimeout == null || probeTimeout.toMillis() < 1) {
-            throw new IllegalArgumentException("probeTimeout must be >= 1ms, was " + probeTimeout);
-        }
-        if (maxLag == null || maxLag.toMillis() < 1) {
-            throw new IllegalArgumentException("maxLag must be >= 1ms, was " + maxLag);
-        }
-        if (maxLagBytes < 1) {
-            throw new IllegalArgumentException("maxLagBytes must be >= 1, was " + maxLagBytes);
-        }
-        if (slowStart == null || slowStart.isNegative()) {
-            throw new IllegalArgumentException("slowStart must be >= 0, was " + slowStart);
-        }
-        for (String f : writeFunctions) {
-            if (f == null || !f.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)?")) {
-                throw new IllegalArgumentException("writeFunctions: '" + f
-                        + "' is not a function name (name or schema.name)");
+        if (d.getNano() % 1_000_000 == 0 && Math.abs(d.getSeconds()) < 1_000_000_000L) {
+            long ms = d.toMillis();
+            if (ms % 3_600_000 == 0) {
+                return ms / 3_600_000 + "h";
             }
+            if (ms % 60_000 == 0) {
+                return ms / 60_000 + "min";
+            }
+            if (ms % 1_000 == 0) {
+                return ms / 1_000 + "s";
+            }
+            return ms + "ms";
         }
+        return d.toString();
     }
 
     /**
@@ -428,6 +586,11 @@ public final class RoutingDataSourceBuilder {
         return () -> DriverManager.getConnection(jdbcUrl, props);
     }
 
+    /**
+     * The pool of a node given by URL. A poolCustomizer that throws, or makes the configuration invalid, fails
+     * with an IllegalArgumentException naming the node: the customizer's own exception as the cause; HikariCP's
+     * redacted and not as the cause, as its messages may carry the URL with its password.
+     */
     private HikariDataSource createPool(NodeSpec spec, PhysicalConnections connections) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("replica-router-" + spec.name());
@@ -440,7 +603,11 @@ public final class RoutingDataSourceBuilder {
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
-        poolCustomizer.accept(config);
+        try {
+            poolCustomizer.accept(config);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(spec.where() + ": poolCustomizer threw " + e.getClass().getName(), e);
+        }
         // The pool opens its connections through a DataSource that records them, so the monitor can abort them
         // when the node hangs; built after the customizer so that its driver properties apply.
         // (A customizer that brings its own DataSource keeps it: its connections are then recorded per borrow.)
@@ -449,7 +616,12 @@ public final class RoutingDataSourceBuilder {
                     config.getDataSourceProperties(), config.getUsername(), config.getPassword());
             config.setDataSource(new RecordingDataSource(driver, connections));
         }
-        return new HikariDataSource(config);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(spec.where() + ": its pool could not be created (check poolCustomizer): "
+                    + e.getClass().getName() + ": " + Urls.redact(String.valueOf(e.getMessage())));
+        }
     }
 
     private String describe() {

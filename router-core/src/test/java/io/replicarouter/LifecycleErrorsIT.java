@@ -124,4 +124,46 @@ class LifecycleErrorsIT {
         assertThat(events.down).isEmpty();
         assertThat(ConsistencyGapsIT.warnings(log, "marked down")).isZero();
     }
+
+    @Test
+    void errorsFromResultSetsMetadataAndCallablesNameTheNodeAndMarkItDown(EmbeddedCluster cluster) throws Exception {
+        try (ClusterFixture f = new ClusterFixture(cluster)) {
+            // A callable statement's error names the primary.
+            try (Connection c = f.router.getConnection(); java.sql.CallableStatement call = c.prepareCall("CALL no_such_procedure()")) {
+                assertThatThrownBy(call::execute).isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("[primary] ");
+                    assertThat(e.getSQLState()).isEqualTo("42883");
+                });
+            }
+            // A result set read through a cursor, its replica killed midway: the node is named and marked down.
+            LogicalConnection c = (LogicalConnection) f.router.getConnection();
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(10);
+                try (ResultSet rs = s.executeQuery("SELECT g FROM generate_series(1, 100000) g")) {
+                    rs.next();
+                    String node = c.transactionNode();
+                    java.sql.DatabaseMetaData md = c.getMetaData();
+                    cluster.kill(byName(cluster, node));
+                    assertThatThrownBy(() -> {
+                        while (rs.next()) {
+                            // reads the cursor's batches until the dead connection shows
+                        }
+                    }).isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getMessage()).startsWith("[" + node + "] ");
+                        assertThat(SqlErrors.isConnectionFailure(e)).isTrue();
+                    });
+                    assertThat(f.events.down).contains(node);
+                    // Metadata of that connection: named too.
+                    assertThatThrownBy(() -> md.getTables(null, null, "%", null))
+                            .isInstanceOfSatisfying(SQLException.class,
+                                    e -> assertThat(e.getMessage()).startsWith("[" + node + "] "));
+                }
+            }
+            c.rollback();
+            c.close();
+            assertThat(f.active().values()).allMatch(n -> n == 0);
+        }
+    }
 }

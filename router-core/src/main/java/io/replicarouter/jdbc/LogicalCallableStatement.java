@@ -8,10 +8,12 @@ final class LogicalCallableStatement implements java.sql.CallableStatement {
 
     final java.sql.CallableStatement delegate;
     private final java.sql.Connection owner;
+    private final ErrorHook errors;
 
-    LogicalCallableStatement(java.sql.CallableStatement delegate, java.sql.Connection owner) {
+    LogicalCallableStatement(java.sql.CallableStatement delegate, java.sql.Connection owner, ErrorHook errors) {
         this.delegate = delegate;
         this.owner = owner;
+        this.errors = errors;
     }
 
     @Override
@@ -21,1171 +23,2107 @@ final class LogicalCallableStatement implements java.sql.CallableStatement {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-        return iface.isInstance(this) ? (T) this : delegate.unwrap(iface);
+        try {
+            return iface.isInstance(this) ? (T) this : delegate.unwrap(iface);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+        try {
+            return iface.isInstance(this) || delegate.isWrapperFor(iface);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void addBatch() throws java.sql.SQLException {
-        delegate.addBatch();
+        try {
+            delegate.addBatch();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void addBatch(java.lang.String a0) throws java.sql.SQLException {
-        delegate.addBatch(a0);
+        try {
+            delegate.addBatch(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void cancel() throws java.sql.SQLException {
-        delegate.cancel();
+        try {
+            delegate.cancel();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void clearBatch() throws java.sql.SQLException {
-        delegate.clearBatch();
+        try {
+            delegate.clearBatch();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void clearParameters() throws java.sql.SQLException {
-        delegate.clearParameters();
+        try {
+            delegate.clearParameters();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void clearWarnings() throws java.sql.SQLException {
-        delegate.clearWarnings();
+        try {
+            delegate.clearWarnings();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void close() throws java.sql.SQLException {
-        delegate.close();
+        try {
+            delegate.close();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void closeOnCompletion() throws java.sql.SQLException {
-        delegate.closeOnCompletion();
+        try {
+            delegate.closeOnCompletion();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String enquoteIdentifier(java.lang.String a0, boolean a1) throws java.sql.SQLException {
-        return delegate.enquoteIdentifier(a0, a1);
+        try {
+            return delegate.enquoteIdentifier(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String enquoteLiteral(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.enquoteLiteral(a0);
+        try {
+            return delegate.enquoteLiteral(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String enquoteNCharLiteral(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.enquoteNCharLiteral(a0);
+        try {
+            return delegate.enquoteNCharLiteral(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean execute() throws java.sql.SQLException {
-        return delegate.execute();
+        try {
+            return delegate.execute();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean execute(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-        return delegate.execute(a0, a1);
+        try {
+            return delegate.execute(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean execute(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-        return delegate.execute(a0, a1);
+        try {
+            return delegate.execute(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean execute(java.lang.String a0, int a1) throws java.sql.SQLException {
-        return delegate.execute(a0, a1);
+        try {
+            return delegate.execute(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean execute(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.execute(a0);
+        try {
+            return delegate.execute(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int[] executeBatch() throws java.sql.SQLException {
-        return delegate.executeBatch();
+        try {
+            return delegate.executeBatch();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long[] executeLargeBatch() throws java.sql.SQLException {
-        return delegate.executeLargeBatch();
+        try {
+            return delegate.executeLargeBatch();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate() throws java.sql.SQLException {
-        return delegate.executeLargeUpdate();
+        try {
+            return delegate.executeLargeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0, a1);
+        try {
+            return delegate.executeLargeUpdate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0, a1);
+        try {
+            return delegate.executeLargeUpdate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0, a1);
+        try {
+            return delegate.executeLargeUpdate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long executeLargeUpdate(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0);
+        try {
+            return delegate.executeLargeUpdate(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.ResultSet executeQuery() throws java.sql.SQLException {
-        return delegate.executeQuery();
+        try {
+            return delegate.executeQuery();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.ResultSet executeQuery(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.executeQuery(a0);
+        try {
+            return delegate.executeQuery(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int executeUpdate() throws java.sql.SQLException {
-        return delegate.executeUpdate();
+        try {
+            return delegate.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int executeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0, a1);
+        try {
+            return delegate.executeUpdate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0, a1);
+        try {
+            return delegate.executeUpdate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int executeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0, a1);
+        try {
+            return delegate.executeUpdate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int executeUpdate(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0);
+        try {
+            return delegate.executeUpdate(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Array getArray(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getArray(a0);
+        try {
+            return delegate.getArray(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Array getArray(int a0) throws java.sql.SQLException {
-        return delegate.getArray(a0);
+        try {
+            return delegate.getArray(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.math.BigDecimal getBigDecimal(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getBigDecimal(a0);
+        try {
+            return delegate.getBigDecimal(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.math.BigDecimal getBigDecimal(int a0, int a1) throws java.sql.SQLException {
-        return delegate.getBigDecimal(a0, a1);
+        try {
+            return delegate.getBigDecimal(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.math.BigDecimal getBigDecimal(int a0) throws java.sql.SQLException {
-        return delegate.getBigDecimal(a0);
+        try {
+            return delegate.getBigDecimal(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Blob getBlob(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getBlob(a0);
+        try {
+            return delegate.getBlob(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Blob getBlob(int a0) throws java.sql.SQLException {
-        return delegate.getBlob(a0);
+        try {
+            return delegate.getBlob(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean getBoolean(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getBoolean(a0);
+        try {
+            return delegate.getBoolean(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean getBoolean(int a0) throws java.sql.SQLException {
-        return delegate.getBoolean(a0);
+        try {
+            return delegate.getBoolean(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public byte getByte(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getByte(a0);
+        try {
+            return delegate.getByte(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public byte getByte(int a0) throws java.sql.SQLException {
-        return delegate.getByte(a0);
+        try {
+            return delegate.getByte(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public byte[] getBytes(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getBytes(a0);
+        try {
+            return delegate.getBytes(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public byte[] getBytes(int a0) throws java.sql.SQLException {
-        return delegate.getBytes(a0);
+        try {
+            return delegate.getBytes(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.io.Reader getCharacterStream(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getCharacterStream(a0);
+        try {
+            return delegate.getCharacterStream(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.io.Reader getCharacterStream(int a0) throws java.sql.SQLException {
-        return delegate.getCharacterStream(a0);
+        try {
+            return delegate.getCharacterStream(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Clob getClob(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getClob(a0);
+        try {
+            return delegate.getClob(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Clob getClob(int a0) throws java.sql.SQLException {
-        return delegate.getClob(a0);
+        try {
+            return delegate.getClob(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Date getDate(java.lang.String a0, java.util.Calendar a1) throws java.sql.SQLException {
-        return delegate.getDate(a0, a1);
+        try {
+            return delegate.getDate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Date getDate(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getDate(a0);
+        try {
+            return delegate.getDate(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Date getDate(int a0, java.util.Calendar a1) throws java.sql.SQLException {
-        return delegate.getDate(a0, a1);
+        try {
+            return delegate.getDate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Date getDate(int a0) throws java.sql.SQLException {
-        return delegate.getDate(a0);
+        try {
+            return delegate.getDate(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public double getDouble(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getDouble(a0);
+        try {
+            return delegate.getDouble(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public double getDouble(int a0) throws java.sql.SQLException {
-        return delegate.getDouble(a0);
+        try {
+            return delegate.getDouble(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getFetchDirection() throws java.sql.SQLException {
-        return delegate.getFetchDirection();
+        try {
+            return delegate.getFetchDirection();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getFetchSize() throws java.sql.SQLException {
-        return delegate.getFetchSize();
+        try {
+            return delegate.getFetchSize();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public float getFloat(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getFloat(a0);
+        try {
+            return delegate.getFloat(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public float getFloat(int a0) throws java.sql.SQLException {
-        return delegate.getFloat(a0);
+        try {
+            return delegate.getFloat(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.ResultSet getGeneratedKeys() throws java.sql.SQLException {
-        return delegate.getGeneratedKeys();
+        try {
+            return delegate.getGeneratedKeys();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getInt(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getInt(a0);
+        try {
+            return delegate.getInt(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getInt(int a0) throws java.sql.SQLException {
-        return delegate.getInt(a0);
+        try {
+            return delegate.getInt(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long getLargeMaxRows() throws java.sql.SQLException {
-        return delegate.getLargeMaxRows();
+        try {
+            return delegate.getLargeMaxRows();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long getLargeUpdateCount() throws java.sql.SQLException {
-        return delegate.getLargeUpdateCount();
+        try {
+            return delegate.getLargeUpdateCount();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long getLong(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getLong(a0);
+        try {
+            return delegate.getLong(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public long getLong(int a0) throws java.sql.SQLException {
-        return delegate.getLong(a0);
+        try {
+            return delegate.getLong(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getMaxFieldSize() throws java.sql.SQLException {
-        return delegate.getMaxFieldSize();
+        try {
+            return delegate.getMaxFieldSize();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getMaxRows() throws java.sql.SQLException {
-        return delegate.getMaxRows();
+        try {
+            return delegate.getMaxRows();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.ResultSetMetaData getMetaData() throws java.sql.SQLException {
-        return delegate.getMetaData();
+        try {
+            return delegate.getMetaData();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean getMoreResults() throws java.sql.SQLException {
-        return delegate.getMoreResults();
+        try {
+            return delegate.getMoreResults();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean getMoreResults(int a0) throws java.sql.SQLException {
-        return delegate.getMoreResults(a0);
+        try {
+            return delegate.getMoreResults(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.io.Reader getNCharacterStream(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getNCharacterStream(a0);
+        try {
+            return delegate.getNCharacterStream(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.io.Reader getNCharacterStream(int a0) throws java.sql.SQLException {
-        return delegate.getNCharacterStream(a0);
+        try {
+            return delegate.getNCharacterStream(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.NClob getNClob(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getNClob(a0);
+        try {
+            return delegate.getNClob(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.NClob getNClob(int a0) throws java.sql.SQLException {
-        return delegate.getNClob(a0);
+        try {
+            return delegate.getNClob(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String getNString(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getNString(a0);
+        try {
+            return delegate.getNString(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String getNString(int a0) throws java.sql.SQLException {
-        return delegate.getNString(a0);
+        try {
+            return delegate.getNString(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public <T> T getObject(java.lang.String a0, java.lang.Class<T> a1) throws java.sql.SQLException {
-        return delegate.getObject(a0, a1);
+        try {
+            return delegate.getObject(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.Object getObject(java.lang.String a0, java.util.Map<java.lang.String, java.lang.Class<?>> a1) throws java.sql.SQLException {
-        return delegate.getObject(a0, a1);
+        try {
+            return delegate.getObject(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.Object getObject(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getObject(a0);
+        try {
+            return delegate.getObject(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public <T> T getObject(int a0, java.lang.Class<T> a1) throws java.sql.SQLException {
-        return delegate.getObject(a0, a1);
+        try {
+            return delegate.getObject(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.Object getObject(int a0, java.util.Map<java.lang.String, java.lang.Class<?>> a1) throws java.sql.SQLException {
-        return delegate.getObject(a0, a1);
+        try {
+            return delegate.getObject(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.Object getObject(int a0) throws java.sql.SQLException {
-        return delegate.getObject(a0);
+        try {
+            return delegate.getObject(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.ParameterMetaData getParameterMetaData() throws java.sql.SQLException {
-        return delegate.getParameterMetaData();
+        try {
+            return delegate.getParameterMetaData();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getQueryTimeout() throws java.sql.SQLException {
-        return delegate.getQueryTimeout();
+        try {
+            return delegate.getQueryTimeout();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Ref getRef(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getRef(a0);
+        try {
+            return delegate.getRef(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Ref getRef(int a0) throws java.sql.SQLException {
-        return delegate.getRef(a0);
+        try {
+            return delegate.getRef(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.ResultSet getResultSet() throws java.sql.SQLException {
-        return delegate.getResultSet();
+        try {
+            return delegate.getResultSet();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getResultSetConcurrency() throws java.sql.SQLException {
-        return delegate.getResultSetConcurrency();
+        try {
+            return delegate.getResultSetConcurrency();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getResultSetHoldability() throws java.sql.SQLException {
-        return delegate.getResultSetHoldability();
+        try {
+            return delegate.getResultSetHoldability();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getResultSetType() throws java.sql.SQLException {
-        return delegate.getResultSetType();
+        try {
+            return delegate.getResultSetType();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.RowId getRowId(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getRowId(a0);
+        try {
+            return delegate.getRowId(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.RowId getRowId(int a0) throws java.sql.SQLException {
-        return delegate.getRowId(a0);
+        try {
+            return delegate.getRowId(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.SQLXML getSQLXML(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getSQLXML(a0);
+        try {
+            return delegate.getSQLXML(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.SQLXML getSQLXML(int a0) throws java.sql.SQLException {
-        return delegate.getSQLXML(a0);
+        try {
+            return delegate.getSQLXML(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public short getShort(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getShort(a0);
+        try {
+            return delegate.getShort(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public short getShort(int a0) throws java.sql.SQLException {
-        return delegate.getShort(a0);
+        try {
+            return delegate.getShort(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String getString(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getString(a0);
+        try {
+            return delegate.getString(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.lang.String getString(int a0) throws java.sql.SQLException {
-        return delegate.getString(a0);
+        try {
+            return delegate.getString(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Time getTime(java.lang.String a0, java.util.Calendar a1) throws java.sql.SQLException {
-        return delegate.getTime(a0, a1);
+        try {
+            return delegate.getTime(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Time getTime(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getTime(a0);
+        try {
+            return delegate.getTime(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Time getTime(int a0, java.util.Calendar a1) throws java.sql.SQLException {
-        return delegate.getTime(a0, a1);
+        try {
+            return delegate.getTime(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Time getTime(int a0) throws java.sql.SQLException {
-        return delegate.getTime(a0);
+        try {
+            return delegate.getTime(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(java.lang.String a0, java.util.Calendar a1) throws java.sql.SQLException {
-        return delegate.getTimestamp(a0, a1);
+        try {
+            return delegate.getTimestamp(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getTimestamp(a0);
+        try {
+            return delegate.getTimestamp(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(int a0, java.util.Calendar a1) throws java.sql.SQLException {
-        return delegate.getTimestamp(a0, a1);
+        try {
+            return delegate.getTimestamp(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(int a0) throws java.sql.SQLException {
-        return delegate.getTimestamp(a0);
+        try {
+            return delegate.getTimestamp(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.net.URL getURL(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.getURL(a0);
+        try {
+            return delegate.getURL(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.net.URL getURL(int a0) throws java.sql.SQLException {
-        return delegate.getURL(a0);
+        try {
+            return delegate.getURL(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public int getUpdateCount() throws java.sql.SQLException {
-        return delegate.getUpdateCount();
+        try {
+            return delegate.getUpdateCount();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public java.sql.SQLWarning getWarnings() throws java.sql.SQLException {
-        return delegate.getWarnings();
+        try {
+            return delegate.getWarnings();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean isCloseOnCompletion() throws java.sql.SQLException {
-        return delegate.isCloseOnCompletion();
+        try {
+            return delegate.isCloseOnCompletion();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean isClosed() throws java.sql.SQLException {
-        return delegate.isClosed();
+        try {
+            return delegate.isClosed();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean isPoolable() throws java.sql.SQLException {
-        return delegate.isPoolable();
+        try {
+            return delegate.isPoolable();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean isSimpleIdentifier(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.isSimpleIdentifier(a0);
+        try {
+            return delegate.isSimpleIdentifier(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(java.lang.String a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(java.lang.String a0, int a1, int a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(java.lang.String a0, int a1) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1);
+        try {
+            delegate.registerOutParameter(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(java.lang.String a0, java.sql.SQLType a1, java.lang.String a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(java.lang.String a0, java.sql.SQLType a1, int a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(java.lang.String a0, java.sql.SQLType a1) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1);
+        try {
+            delegate.registerOutParameter(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(int a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(int a0, int a1, int a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(int a0, int a1) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1);
+        try {
+            delegate.registerOutParameter(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(int a0, java.sql.SQLType a1, java.lang.String a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(int a0, java.sql.SQLType a1, int a2) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1, a2);
+        try {
+            delegate.registerOutParameter(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void registerOutParameter(int a0, java.sql.SQLType a1) throws java.sql.SQLException {
-        delegate.registerOutParameter(a0, a1);
+        try {
+            delegate.registerOutParameter(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setArray(int a0, java.sql.Array a1) throws java.sql.SQLException {
-        delegate.setArray(a0, a1);
+        try {
+            delegate.setArray(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setAsciiStream(java.lang.String a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-        delegate.setAsciiStream(a0, a1, a2);
+        try {
+            delegate.setAsciiStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setAsciiStream(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-        delegate.setAsciiStream(a0, a1, a2);
+        try {
+            delegate.setAsciiStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setAsciiStream(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
-        delegate.setAsciiStream(a0, a1);
+        try {
+            delegate.setAsciiStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setAsciiStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-        delegate.setAsciiStream(a0, a1, a2);
+        try {
+            delegate.setAsciiStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setAsciiStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-        delegate.setAsciiStream(a0, a1, a2);
+        try {
+            delegate.setAsciiStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setAsciiStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-        delegate.setAsciiStream(a0, a1);
+        try {
+            delegate.setAsciiStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBigDecimal(java.lang.String a0, java.math.BigDecimal a1) throws java.sql.SQLException {
-        delegate.setBigDecimal(a0, a1);
+        try {
+            delegate.setBigDecimal(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBigDecimal(int a0, java.math.BigDecimal a1) throws java.sql.SQLException {
-        delegate.setBigDecimal(a0, a1);
+        try {
+            delegate.setBigDecimal(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBinaryStream(java.lang.String a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-        delegate.setBinaryStream(a0, a1, a2);
+        try {
+            delegate.setBinaryStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBinaryStream(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-        delegate.setBinaryStream(a0, a1, a2);
+        try {
+            delegate.setBinaryStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBinaryStream(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
-        delegate.setBinaryStream(a0, a1);
+        try {
+            delegate.setBinaryStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBinaryStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-        delegate.setBinaryStream(a0, a1, a2);
+        try {
+            delegate.setBinaryStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBinaryStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-        delegate.setBinaryStream(a0, a1, a2);
+        try {
+            delegate.setBinaryStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBinaryStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-        delegate.setBinaryStream(a0, a1);
+        try {
+            delegate.setBinaryStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBlob(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-        delegate.setBlob(a0, a1, a2);
+        try {
+            delegate.setBlob(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBlob(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
-        delegate.setBlob(a0, a1);
+        try {
+            delegate.setBlob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBlob(java.lang.String a0, java.sql.Blob a1) throws java.sql.SQLException {
-        delegate.setBlob(a0, a1);
+        try {
+            delegate.setBlob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBlob(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-        delegate.setBlob(a0, a1, a2);
+        try {
+            delegate.setBlob(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBlob(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-        delegate.setBlob(a0, a1);
+        try {
+            delegate.setBlob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBlob(int a0, java.sql.Blob a1) throws java.sql.SQLException {
-        delegate.setBlob(a0, a1);
+        try {
+            delegate.setBlob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBoolean(java.lang.String a0, boolean a1) throws java.sql.SQLException {
-        delegate.setBoolean(a0, a1);
+        try {
+            delegate.setBoolean(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBoolean(int a0, boolean a1) throws java.sql.SQLException {
-        delegate.setBoolean(a0, a1);
+        try {
+            delegate.setBoolean(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setByte(java.lang.String a0, byte a1) throws java.sql.SQLException {
-        delegate.setByte(a0, a1);
+        try {
+            delegate.setByte(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setByte(int a0, byte a1) throws java.sql.SQLException {
-        delegate.setByte(a0, a1);
+        try {
+            delegate.setByte(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBytes(java.lang.String a0, byte[] a1) throws java.sql.SQLException {
-        delegate.setBytes(a0, a1);
+        try {
+            delegate.setBytes(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setBytes(int a0, byte[] a1) throws java.sql.SQLException {
-        delegate.setBytes(a0, a1);
+        try {
+            delegate.setBytes(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCharacterStream(java.lang.String a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
-        delegate.setCharacterStream(a0, a1, a2);
+        try {
+            delegate.setCharacterStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCharacterStream(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setCharacterStream(a0, a1, a2);
+        try {
+            delegate.setCharacterStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCharacterStream(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setCharacterStream(a0, a1);
+        try {
+            delegate.setCharacterStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCharacterStream(int a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
-        delegate.setCharacterStream(a0, a1, a2);
+        try {
+            delegate.setCharacterStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setCharacterStream(a0, a1, a2);
+        try {
+            delegate.setCharacterStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setCharacterStream(a0, a1);
+        try {
+            delegate.setCharacterStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setClob(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setClob(a0, a1, a2);
+        try {
+            delegate.setClob(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setClob(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setClob(a0, a1);
+        try {
+            delegate.setClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setClob(java.lang.String a0, java.sql.Clob a1) throws java.sql.SQLException {
-        delegate.setClob(a0, a1);
+        try {
+            delegate.setClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setClob(a0, a1, a2);
+        try {
+            delegate.setClob(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setClob(a0, a1);
+        try {
+            delegate.setClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setClob(int a0, java.sql.Clob a1) throws java.sql.SQLException {
-        delegate.setClob(a0, a1);
+        try {
+            delegate.setClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setCursorName(java.lang.String a0) throws java.sql.SQLException {
-        delegate.setCursorName(a0);
+        try {
+            delegate.setCursorName(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setDate(java.lang.String a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
-        delegate.setDate(a0, a1, a2);
+        try {
+            delegate.setDate(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setDate(java.lang.String a0, java.sql.Date a1) throws java.sql.SQLException {
-        delegate.setDate(a0, a1);
+        try {
+            delegate.setDate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setDate(int a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
-        delegate.setDate(a0, a1, a2);
+        try {
+            delegate.setDate(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setDate(int a0, java.sql.Date a1) throws java.sql.SQLException {
-        delegate.setDate(a0, a1);
+        try {
+            delegate.setDate(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setDouble(java.lang.String a0, double a1) throws java.sql.SQLException {
-        delegate.setDouble(a0, a1);
+        try {
+            delegate.setDouble(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setDouble(int a0, double a1) throws java.sql.SQLException {
-        delegate.setDouble(a0, a1);
+        try {
+            delegate.setDouble(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setEscapeProcessing(boolean a0) throws java.sql.SQLException {
-        delegate.setEscapeProcessing(a0);
+        try {
+            delegate.setEscapeProcessing(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setFetchDirection(int a0) throws java.sql.SQLException {
-        delegate.setFetchDirection(a0);
+        try {
+            delegate.setFetchDirection(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setFetchSize(int a0) throws java.sql.SQLException {
-        delegate.setFetchSize(a0);
+        try {
+            delegate.setFetchSize(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setFloat(java.lang.String a0, float a1) throws java.sql.SQLException {
-        delegate.setFloat(a0, a1);
+        try {
+            delegate.setFloat(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setFloat(int a0, float a1) throws java.sql.SQLException {
-        delegate.setFloat(a0, a1);
+        try {
+            delegate.setFloat(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setInt(java.lang.String a0, int a1) throws java.sql.SQLException {
-        delegate.setInt(a0, a1);
+        try {
+            delegate.setInt(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setInt(int a0, int a1) throws java.sql.SQLException {
-        delegate.setInt(a0, a1);
+        try {
+            delegate.setInt(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setLargeMaxRows(long a0) throws java.sql.SQLException {
-        delegate.setLargeMaxRows(a0);
+        try {
+            delegate.setLargeMaxRows(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setLong(java.lang.String a0, long a1) throws java.sql.SQLException {
-        delegate.setLong(a0, a1);
+        try {
+            delegate.setLong(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setLong(int a0, long a1) throws java.sql.SQLException {
-        delegate.setLong(a0, a1);
+        try {
+            delegate.setLong(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setMaxFieldSize(int a0) throws java.sql.SQLException {
-        delegate.setMaxFieldSize(a0);
+        try {
+            delegate.setMaxFieldSize(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setMaxRows(int a0) throws java.sql.SQLException {
-        delegate.setMaxRows(a0);
+        try {
+            delegate.setMaxRows(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNCharacterStream(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setNCharacterStream(a0, a1, a2);
+        try {
+            delegate.setNCharacterStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNCharacterStream(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setNCharacterStream(a0, a1);
+        try {
+            delegate.setNCharacterStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setNCharacterStream(a0, a1, a2);
+        try {
+            delegate.setNCharacterStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setNCharacterStream(a0, a1);
+        try {
+            delegate.setNCharacterStream(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNClob(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setNClob(a0, a1, a2);
+        try {
+            delegate.setNClob(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNClob(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setNClob(a0, a1);
+        try {
+            delegate.setNClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNClob(java.lang.String a0, java.sql.NClob a1) throws java.sql.SQLException {
-        delegate.setNClob(a0, a1);
+        try {
+            delegate.setNClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-        delegate.setNClob(a0, a1, a2);
+        try {
+            delegate.setNClob(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-        delegate.setNClob(a0, a1);
+        try {
+            delegate.setNClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNClob(int a0, java.sql.NClob a1) throws java.sql.SQLException {
-        delegate.setNClob(a0, a1);
+        try {
+            delegate.setNClob(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNString(java.lang.String a0, java.lang.String a1) throws java.sql.SQLException {
-        delegate.setNString(a0, a1);
+        try {
+            delegate.setNString(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNString(int a0, java.lang.String a1) throws java.sql.SQLException {
-        delegate.setNString(a0, a1);
+        try {
+            delegate.setNString(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNull(java.lang.String a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-        delegate.setNull(a0, a1, a2);
+        try {
+            delegate.setNull(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNull(java.lang.String a0, int a1) throws java.sql.SQLException {
-        delegate.setNull(a0, a1);
+        try {
+            delegate.setNull(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNull(int a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-        delegate.setNull(a0, a1, a2);
+        try {
+            delegate.setNull(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setNull(int a0, int a1) throws java.sql.SQLException {
-        delegate.setNull(a0, a1);
+        try {
+            delegate.setNull(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(java.lang.String a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2, a3);
+        try {
+            delegate.setObject(a0, a1, a2, a3);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(java.lang.String a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2);
+        try {
+            delegate.setObject(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(java.lang.String a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2, a3);
+        try {
+            delegate.setObject(a0, a1, a2, a3);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(java.lang.String a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2);
+        try {
+            delegate.setObject(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(java.lang.String a0, java.lang.Object a1) throws java.sql.SQLException {
-        delegate.setObject(a0, a1);
+        try {
+            delegate.setObject(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(int a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2, a3);
+        try {
+            delegate.setObject(a0, a1, a2, a3);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(int a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2);
+        try {
+            delegate.setObject(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2, a3);
+        try {
+            delegate.setObject(a0, a1, a2, a3);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
-        delegate.setObject(a0, a1, a2);
+        try {
+            delegate.setObject(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setObject(int a0, java.lang.Object a1) throws java.sql.SQLException {
-        delegate.setObject(a0, a1);
+        try {
+            delegate.setObject(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setPoolable(boolean a0) throws java.sql.SQLException {
-        delegate.setPoolable(a0);
+        try {
+            delegate.setPoolable(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setQueryTimeout(int a0) throws java.sql.SQLException {
-        delegate.setQueryTimeout(a0);
+        try {
+            delegate.setQueryTimeout(a0);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setRef(int a0, java.sql.Ref a1) throws java.sql.SQLException {
-        delegate.setRef(a0, a1);
+        try {
+            delegate.setRef(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setRowId(java.lang.String a0, java.sql.RowId a1) throws java.sql.SQLException {
-        delegate.setRowId(a0, a1);
+        try {
+            delegate.setRowId(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setRowId(int a0, java.sql.RowId a1) throws java.sql.SQLException {
-        delegate.setRowId(a0, a1);
+        try {
+            delegate.setRowId(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setSQLXML(java.lang.String a0, java.sql.SQLXML a1) throws java.sql.SQLException {
-        delegate.setSQLXML(a0, a1);
+        try {
+            delegate.setSQLXML(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setSQLXML(int a0, java.sql.SQLXML a1) throws java.sql.SQLException {
-        delegate.setSQLXML(a0, a1);
+        try {
+            delegate.setSQLXML(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setShort(java.lang.String a0, short a1) throws java.sql.SQLException {
-        delegate.setShort(a0, a1);
+        try {
+            delegate.setShort(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setShort(int a0, short a1) throws java.sql.SQLException {
-        delegate.setShort(a0, a1);
+        try {
+            delegate.setShort(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setString(java.lang.String a0, java.lang.String a1) throws java.sql.SQLException {
-        delegate.setString(a0, a1);
+        try {
+            delegate.setString(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setString(int a0, java.lang.String a1) throws java.sql.SQLException {
-        delegate.setString(a0, a1);
+        try {
+            delegate.setString(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTime(java.lang.String a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
-        delegate.setTime(a0, a1, a2);
+        try {
+            delegate.setTime(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTime(java.lang.String a0, java.sql.Time a1) throws java.sql.SQLException {
-        delegate.setTime(a0, a1);
+        try {
+            delegate.setTime(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTime(int a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
-        delegate.setTime(a0, a1, a2);
+        try {
+            delegate.setTime(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTime(int a0, java.sql.Time a1) throws java.sql.SQLException {
-        delegate.setTime(a0, a1);
+        try {
+            delegate.setTime(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTimestamp(java.lang.String a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
-        delegate.setTimestamp(a0, a1, a2);
+        try {
+            delegate.setTimestamp(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTimestamp(java.lang.String a0, java.sql.Timestamp a1) throws java.sql.SQLException {
-        delegate.setTimestamp(a0, a1);
+        try {
+            delegate.setTimestamp(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTimestamp(int a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
-        delegate.setTimestamp(a0, a1, a2);
+        try {
+            delegate.setTimestamp(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setTimestamp(int a0, java.sql.Timestamp a1) throws java.sql.SQLException {
-        delegate.setTimestamp(a0, a1);
+        try {
+            delegate.setTimestamp(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setURL(java.lang.String a0, java.net.URL a1) throws java.sql.SQLException {
-        delegate.setURL(a0, a1);
+        try {
+            delegate.setURL(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setURL(int a0, java.net.URL a1) throws java.sql.SQLException {
-        delegate.setURL(a0, a1);
+        try {
+            delegate.setURL(a0, a1);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public void setUnicodeStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-        delegate.setUnicodeStream(a0, a1, a2);
+        try {
+            delegate.setUnicodeStream(a0, a1, a2);
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
     public boolean wasNull() throws java.sql.SQLException {
-        return delegate.wasNull();
+        try {
+            return delegate.wasNull();
+        } catch (java.sql.SQLException e) {
+            throw errors.translate(e);
+        }
     }
 }

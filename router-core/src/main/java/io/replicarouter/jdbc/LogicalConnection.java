@@ -77,6 +77,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
      * writer, the driver's own connection): every later read resolves the scope's position afresh.
      */
     private boolean opaqueWrites;
+    private ErrorHook[] hooks;
 
     public LogicalConnection(RoutingContext ctx) {
         this.ctx = ctx;
@@ -341,27 +342,57 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     /** The connection metadata and similar APIs use: the transaction's node, else a bound one, else the primary. */
     private Connection anyBound() throws SQLException {
+        return physical(anyBoundNode());
+    }
+
+    /**
+     * The node metadata, statement descriptions and similar questions use, without routing or binding a
+     * transaction: the transaction's node, else a bound one (the primary first), else the primary.
+     */
+    Node anyBoundNode() throws SQLException {
         checkOpen();
         if (txNode != null) {
-            return physical(txNode);
+            return txNode;
         }
         Node primary = ctx.router().topology().primary();
         if (primary != null && physical[primary.index()] != null) {
-            return physical[primary.index()];
+            return primary;
         }
-        for (Connection c : physical) {
-            if (c != null) {
-                return c;
+        List<Node> all = ctx.router().topology().all();
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                return all.get(i);
             }
         }
-        return physical(ctx.router().primary());
+        return ctx.router().primary();
+    }
+
+    /**
+     * What the generated delegates (result sets, metadata, callable statements) of {@code node} do with a driver
+     * error: the same as a failed statement ({@link #failed}): the node named, a connection failure marking it
+     * down and ending the transaction's session. One per node, made on first need.
+     */
+    ErrorHook errorHook(Node node) {
+        if (hooks == null) {
+            hooks = new ErrorHook[physical.length];
+        }
+        ErrorHook h = hooks[node.index()];
+        if (h == null) {
+            h = e -> failed(node, e, false, true);
+            hooks[node.index()] = h;
+        }
+        return h;
     }
 
     /** For primary-only APIs (callable statements, savepoints, LOBs): binds the primary, or the transaction's node. */
     private Connection primaryForApi() throws SQLException {
+        return physical(primaryForApiNode());
+    }
+
+    private Node primaryForApiNode() throws SQLException {
         checkOpen();
         if (txNode != null) {
-            return physical(txNode);
+            return txNode;
         }
         Node primary = ctx.router().primary();
         if (!autoCommit) {
@@ -369,9 +400,9 @@ public final class LogicalConnection implements Connection, ConnectionState {
             txReason = RouteReason.PRIMARY_ONLY_API;
         }
         report(primary, RouteReason.PRIMARY_ONLY_API);
-        Connection c = physical(primary);
+        physical(primary);
         opaque();
-        return c;
+        return primary;
     }
 
     /**
@@ -390,24 +421,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
     /** Whether every read must resolve the scope's position afresh (see {@link #opaque()}). */
     boolean opaqueWrites() {
         return opaqueWrites;
-    }
-
-    /** The node a statement is described on (metadata, parameter types) without routing or binding a transaction. */
-    Node describeNode() throws SQLException {
-        checkOpen();
-        if (txNode != null) {
-            return txNode;
-        }
-        if (lastReplica != null && physical[lastReplica.index()] != null) {
-            return lastReplica;
-        }
-        List<Node> all = ctx.router().topology().all();
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                return all.get(i);
-            }
-        }
-        return ctx.router().primary();
     }
 
     void register(LogicalStatement s) {
@@ -517,19 +530,28 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new LogicalCallableStatement(primaryForApi().prepareCall(sql), this);
+        return callable(c -> c.prepareCall(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new LogicalCallableStatement(primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency), this);
+        return callable(c -> c.prepareCall(sql, resultSetType, resultSetConcurrency));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
                                          int resultSetHoldability) throws SQLException {
-        return new LogicalCallableStatement(
-                primaryForApi().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this);
+        return callable(c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    private CallableStatement callable(LogicalStatement.Factory prepare) throws SQLException {
+        Node node = primaryForApiNode();
+        ErrorHook errors = errorHook(node);
+        try {
+            return new LogicalCallableStatement((CallableStatement) prepare.create(physical(node)), this, errors);
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override
@@ -851,7 +873,13 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return new RoutedDatabaseMetaData(anyBound().getMetaData(), this);
+        Node node = anyBoundNode();
+        ErrorHook errors = errorHook(node);
+        try {
+            return new RoutedDatabaseMetaData(physical(node).getMetaData(), this, errors);
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
     }
 
     @Override

@@ -127,7 +127,7 @@ final class LogicalPreparedStatement extends LogicalStatement implements Prepare
      */
     private PreparedStatement described() throws SQLException {
         checkOpen();
-        return (PreparedStatement) physicalFor(conn.describeNode());
+        return (PreparedStatement) physicalFor(conn.anyBoundNode());
     }
 
     @Override

@@ -46,6 +46,8 @@ class LogicalStatement implements Statement {
     private Connection[] byNodeConnection = NO_CONNECTIONS;
     private final int nodes;
     private Statement current;
+    /** The node of {@link #current}: the one its results' errors are blamed on. */
+    private Node currentNode;
     private ResultSet lastPhysicalResult;
     private RoutedResultSet lastResult;
     private boolean closed;
@@ -103,6 +105,7 @@ class LogicalStatement implements Statement {
                 throw SqlErrors.withNode(e, node.name());
             }
             int epoch = node.abortEpoch();
+            currentNode = node;
             long start = measure ? System.nanoTime() : 0L;
             try {
                 T result = exec.run(physical);
@@ -216,7 +219,7 @@ class LogicalStatement implements Statement {
         }
         if (rs != lastPhysicalResult || lastResult == null) {
             lastPhysicalResult = rs;
-            lastResult = new RoutedResultSet(rs, this);
+            lastResult = new RoutedResultSet(rs, this, currentNode == null ? ErrorHook.NONE : conn.errorHook(currentNode));
         }
         return lastResult;
     }
