@@ -238,15 +238,17 @@ public final class Node implements Candidate {
             return null;
         }
         if (pool instanceof HikariDataSource h) {
-            HikariPoolMXBean mx = h.getHikariPoolMXBean();
-            if (mx == null) {
-                return null;
+            if (recordedAtOpen) {
+                // Our pool: a timeout during which no attempt to open a connection failed was a wait for a busy
+                // pool (the pool's own numbers, read now, may already show a connection given back).
+                long window = TimeUnit.MILLISECONDS.toNanos(h.getConnectionTimeout()) + TimeUnit.SECONDS.toNanos(1);
+                return connections.openFailedWithin(window, System.nanoTime()) ? null
+                        : "all " + h.getMaximumPoolSize() + " connections in use";
             }
-            int active = mx.getActiveConnections();
-            int total = mx.getTotalConnections();
-            if (total > 0 && active >= total && mx.getIdleConnections() == 0) {
-                return active + " of " + h.getMaximumPoolSize() + " connections in use, "
-                        + mx.getThreadsAwaitingConnection() + " threads waiting";
+            HikariPoolMXBean mx = h.getHikariPoolMXBean();
+            if (e.getCause() == null || mx != null && mx.getTotalConnections() > 0
+                    && mx.getActiveConnections() >= mx.getTotalConnections()) {
+                return "all " + h.getMaximumPoolSize() + " connections in use";
             }
             return null;
         }

@@ -22,6 +22,8 @@ public final class PhysicalConnections {
     private static final Executor DIRECT = Runnable::run;
 
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /** System.nanoTime() of the last failure to open a connection (pools the router made), or 0. */
+    private volatile long lastOpenFailure;
 
     /** Records a connection (a pool opened it, or the application borrowed it). */
     public void add(Connection c) {
@@ -29,6 +31,17 @@ public final class PhysicalConnections {
         if (open.size() > 64) {
             prune();
         }
+    }
+
+    /** The pool failed to open a connection (the driver could not connect or log in). */
+    public void openFailed(long nanoTime) {
+        lastOpenFailure = nanoTime == 0 ? 1 : nanoTime;
+    }
+
+    /** Whether opening a connection failed within the last {@code nanos} (0 = never recorded). */
+    public boolean openFailedWithin(long nanos, long now) {
+        long last = lastOpenFailure;
+        return last != 0 && now - last <= nanos;
     }
 
     /** Forgets a connection (given back, or found closed). */

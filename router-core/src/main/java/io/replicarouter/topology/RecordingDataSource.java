@@ -9,7 +9,8 @@ import java.util.logging.Logger;
 
 /**
  * The driver-level DataSource under a pool the router creates: it opens connections through the driver and
- * records each in the node's {@link PhysicalConnections}, so the monitor can abort them when the node hangs.
+ * records each in the node's {@link PhysicalConnections}, so the monitor can abort them when the node hangs,
+ * and when opening one failed, so that a pool timeout can be told apart from a busy pool.
  * Only the pool calls it, when it opens a connection: nothing is added to the borrow path.
  */
 public final class RecordingDataSource implements DataSource {
@@ -24,12 +25,22 @@ public final class RecordingDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return record(driver.getConnection());
+        try {
+            return record(driver.getConnection());
+        } catch (SQLException | RuntimeException e) {
+            connections.openFailed(System.nanoTime());
+            throw e;
+        }
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return record(driver.getConnection(username, password));
+        try {
+            return record(driver.getConnection(username, password));
+        } catch (SQLException | RuntimeException e) {
+            connections.openFailed(System.nanoTime());
+            throw e;
+        }
     }
 
     private Connection record(Connection c) {
