@@ -135,7 +135,9 @@ public final class RoutingDataSourceBuilder {
 
     /**
      * How often the topology monitor probes every node; default 250 ms. {@link Duration#ZERO} disables it;
-     * otherwise from 10 ms to 1 hour.
+     * otherwise from 10 ms to 1 hour. With {@link #probeTimeout} it bounds how long a hung node can hold a
+     * statement (about interval + timeout); without the monitor nothing aborts statements on a hung node (set
+     * pgjdbc's {@code socketTimeout} then).
      */
     public RoutingDataSourceBuilder monitorInterval(Duration interval) {
         this.monitorInterval = interval;
@@ -143,9 +145,12 @@ public final class RoutingDataSourceBuilder {
     }
 
     /**
-     * How long one probe may take before the node counts as unreachable; default 1 s. From 1 ms to 1 hour
-     *; used in whole milliseconds (the network timeout) and rounded up to whole
-     * seconds (the query, connect and login timeouts).
+     * How long one probe may take before the node counts as unreachable; default 1 s. From 1 ms to 1 hour;
+     * used in whole milliseconds (the network timeout) and rounded up to whole seconds (the query, connect and
+     * login timeouts). A node whose probe times out or loses its connection is taken for hung: its open
+     * connections are aborted, so statements blocked on it fail (reads are retried elsewhere; statements in a
+     * transaction and writes fail with SQLState 08007) and new borrows fail at once until it answers again.
+     * Raise it for servers that take seconds to answer a trivial query under load.
      */
     public RoutingDataSourceBuilder probeTimeout(Duration timeout) {
         this.probeTimeout = timeout;
