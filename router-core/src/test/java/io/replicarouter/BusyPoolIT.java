@@ -2,7 +2,6 @@ package io.replicarouter;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.replicarouter.embedded.ClusterNode;
 import io.replicarouter.embedded.EmbeddedCluster;
 import io.replicarouter.embedded.junit.WithEmbeddedCluster;
 import org.junit.jupiter.api.Test;
@@ -42,15 +41,8 @@ class BusyPoolIT {
                 exhausted.incrementAndGet();
             }
         };
-        RoutingDataSourceBuilder b = RoutingDataSource.builder().listener(listener).poolSize(2)
+        RoutingDataSourceBuilder b = ClusterFixture.byUrl(cluster).listener(listener).poolSize(2)
                 .poolCustomizer(c -> c.setConnectionTimeout(250)); // the shortest wait HikariCP allows
-        for (ClusterNode node : cluster.nodes()) {
-            if (node.equals(cluster.primary())) {
-                b.primary(node.jdbcUrl(), node.username(), node.password());
-            } else {
-                b.replica(node.name(), node.jdbcUrl(), node.username(), node.password());
-            }
-        }
         ListAppender<ILoggingEvent> log = ConsistencyGapsIT.capture();
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
         AtomicInteger reads = new AtomicInteger();

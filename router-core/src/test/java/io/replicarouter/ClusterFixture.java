@@ -101,6 +101,19 @@ final class ClusterFixture implements AutoCloseable {
         this.router = builder.build();
     }
 
+    /** A builder with every node of {@code cluster} given by URL (the router makes the pools), roles as they are now. */
+    static RoutingDataSourceBuilder byUrl(PostgresCluster cluster) {
+        RoutingDataSourceBuilder b = RoutingDataSource.builder();
+        for (ClusterNode node : cluster.nodes()) {
+            if (node.equals(cluster.currentPrimary())) {
+                b.primary(node.jdbcUrl(), node.username(), node.password());
+            } else {
+                b.replica(node.name(), node.jdbcUrl(), node.username(), node.password());
+            }
+        }
+        return b;
+    }
+
     private static HikariDataSource pool(ClusterNode node) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("test-" + node.name());

@@ -54,19 +54,12 @@ class HungNodeIT {
             s.execute("INSERT INTO hung SELECT g, g FROM generate_series(1, 100) g ON CONFLICT DO NOTHING");
         }
         cluster.waitForCatchUp(Duration.ofSeconds(10));
-        RoutingDataSourceBuilder b = RoutingDataSource.builder().listener(new RoutingListener() {
+        RoutingDataSourceBuilder b = ClusterFixture.byUrl(cluster).listener(new RoutingListener() {
             @Override
             public void nodeUnreachable(String node, String why, int abortedConnections) {
                 unreachable.add(node + ":" + abortedConnections);
             }
         });
-        for (ClusterNode node : cluster.nodes()) {
-            if (node.equals(cluster.primary())) {
-                b.primary(node.jdbcUrl(), node.username(), node.password());
-            } else {
-                b.replica(node.name(), node.jdbcUrl(), node.username(), node.password());
-            }
-        }
         ds = b.build(); // default settings: monitor every 250 ms, probe timeout 1 s
     }
 

@@ -82,14 +82,7 @@ class LifecycleErrorsIT {
     void closingTheDataSourceUnderRunningQueriesNeitherRetriesNorBlamesTheNodes(EmbeddedCluster cluster)
             throws Exception {
         ClusterFixture.Recorder events = new ClusterFixture.Recorder();
-        RoutingDataSourceBuilder b = RoutingDataSource.builder().listener(events);
-        for (ClusterNode node : cluster.nodes()) {
-            if (node.equals(cluster.primary())) {
-                b.primary(node.jdbcUrl(), node.username(), node.password());
-            } else {
-                b.replica(node.name(), node.jdbcUrl(), node.username(), node.password());
-            }
-        }
+        RoutingDataSourceBuilder b = ClusterFixture.byUrl(cluster).listener(events);
         ListAppender<ILoggingEvent> log = ConsistencyGapsIT.capture();
         ConcurrentLinkedQueue<SQLException> errors = new ConcurrentLinkedQueue<>();
         try {
