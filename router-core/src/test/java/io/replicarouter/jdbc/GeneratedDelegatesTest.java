@@ -351,7 +351,8 @@ class GeneratedDelegatesTest {
         List<String> names = written.stream().map(p -> p.getFileName().toString()).collect(Collectors.toList());
         assertThat(names).containsExactlyInAnyOrder(
                 "RoutedResultSet.java", "RoutedDatabaseMetaData.java", "LogicalCallableStatement.java",
-                "AbstractStubConnection.java", "AbstractStubPreparedStatement.java", "AbstractStubResultSet.java");
+                "RecordingPreparedStatement.java", "AbstractStubConnection.java", "AbstractStubPreparedStatement.java",
+                "AbstractStubResultSet.java");
         List<String> stale = new ArrayList<>();
         Set<Path> dirs = new LinkedHashSet<>();
         for (Path rel : written) {
