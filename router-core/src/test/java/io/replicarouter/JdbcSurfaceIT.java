@@ -163,4 +163,43 @@ class JdbcSurfaceIT {
         assertThat(ps.isClosed()).isTrue();
         assertThatThrownBy(() -> s.executeQuery("SELECT 1")).hasMessageContaining("closed");
     }
+
+    @Test
+    void settingsThePoolDoesNotResetDoNotLeakToItsNextBorrower(EmbeddedCluster cluster) throws Exception {
+        // One connection per pool: the next logical connection gets the same physical ones.
+        try (RoutingDataSource ds = ClusterFixture.byUrl(cluster).poolSize(1).build()) {
+            String defaultName;
+            int defaultHoldability;
+            try (Connection c = ds.getConnection()) {
+                defaultName = applicationName(c);
+                defaultHoldability = c.getHoldability();
+            }
+            try (Connection c = ds.getConnection()) {
+                c.setClientInfo("ApplicationName", "leaky");
+                c.setHoldability(java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT);
+                assertThat(applicationName(c)).isEqualTo("leaky"); // on a replica, bound before the change
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("CREATE TABLE IF NOT EXISTS leak_check (id int)"); // binds the primary after it
+                }
+                assertThat(c.getHoldability()).isEqualTo(java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT);
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(applicationName(c)).isEqualTo(defaultName);
+                assertThat(c.getHoldability()).isEqualTo(defaultHoldability);
+                try (Statement s = c.createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("/* route:primary */ SELECT current_setting('application_name')")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo(defaultName);
+                }
+            }
+        }
+    }
+
+    private static String applicationName(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('application_name')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
 }

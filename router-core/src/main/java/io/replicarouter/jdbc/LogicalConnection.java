@@ -46,7 +46,7 @@ import java.util.concurrent.Executor;
  */
 public final class LogicalConnection implements Connection, ConnectionState {
 
-    private static final int UNSET = -1;
+    private static final int UNSET = SessionSettings.UNSET;
 
     private final RoutingContext ctx;
     private final Connection[] physical;
@@ -54,15 +54,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     private boolean closed;
     private boolean autoCommit = true;
-    private boolean readOnly;
-    private int isolation = UNSET;
-    private int holdability = UNSET;
-    private String schema;
-    private String catalog;
-    private Map<String, Class<?>> typeMap;
-    private Properties clientInfo;
-    private Executor networkTimeoutExecutor;
-    private int networkTimeout = UNSET;
+    private final SessionSettings settings = new SessionSettings();
 
     private boolean pinned;
     private Node txNode;
@@ -145,7 +137,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         if (txNode != null) {
-            txWrote |= !readOnly;
+            txWrote |= !settings.readOnly();
         } else if (c.type() != io.replicarouter.sql.StatementType.READ) {
             scope(true).markWrite(System.nanoTime());
         }
@@ -279,7 +271,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (c == null) {
             c = node.borrow();
             try {
-                applySettings(c);
+                settings.applyTo(i, c);
             } catch (SQLException e) {
                 physical[i] = c;
                 release(node);
@@ -306,6 +298,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 s.forget(c);
             }
         }
+        settings.restore(node.index(), c);
         try {
             node.giveBack(c);
         } catch (SQLException | RuntimeException ignored) {
@@ -313,31 +306,18 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
     }
 
-    private void applySettings(Connection c) throws SQLException {
-        if (readOnly) {
-            c.setReadOnly(true);
+    /** Runs {@code setter} on every bound physical connection (a setting changed on the logical one). */
+    private void eachBound(PhysicalSetter setter) throws SQLException {
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                setter.apply(i, physical[i]);
+            }
         }
-        if (isolation != UNSET) {
-            c.setTransactionIsolation(isolation);
-        }
-        if (holdability != UNSET) {
-            c.setHoldability(holdability);
-        }
-        if (schema != null) {
-            c.setSchema(schema);
-        }
-        if (catalog != null) {
-            c.setCatalog(catalog);
-        }
-        if (typeMap != null) {
-            c.setTypeMap(typeMap);
-        }
-        if (clientInfo != null) {
-            c.setClientInfo(clientInfo);
-        }
-        if (networkTimeout != UNSET) {
-            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
-        }
+    }
+
+    @FunctionalInterface
+    private interface PhysicalSetter {
+        void apply(int node, Connection c) throws SQLException;
     }
 
     /** The connection metadata and similar APIs use: the transaction's node, else a bound one, else the primary. */
@@ -445,12 +425,12 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public boolean readOnly() {
-        return readOnly;
+        return settings.readOnly();
     }
 
     @Override
     public int isolation() {
-        return isolation;
+        return settings.isolation();
     }
 
     @Override
@@ -695,45 +675,42 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
-        if (this.readOnly == readOnly) {
+        if (settings.readOnly() == readOnly) {
             return;
         }
         if (txNode != null) {
             throw new SQLException("Cannot change transaction read-only property in the middle of a transaction.",
                     "25001");
         }
-        this.readOnly = readOnly;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setReadOnly(readOnly);
-            }
-        }
+        settings.readOnly(readOnly);
+        eachBound((i, c) -> c.setReadOnly(readOnly));
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return readOnly;
+        return settings.readOnly();
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        if (txNode != null) {
-            physical(txNode).setTransactionIsolation(level); // the driver decides whether that is allowed now
+        Connection tx = txNode == null ? null : physical(txNode);
+        if (tx != null) {
+            tx.setTransactionIsolation(level); // the driver decides whether that is allowed now
         }
-        isolation = level;
-        for (Connection c : physical) {
-            if (c != null && (txNode == null || c != physical[txNode.index()])) {
+        settings.isolation(level);
+        eachBound((i, c) -> {
+            if (c != tx) {
                 c.setTransactionIsolation(level);
             }
-        }
+        });
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return isolation != UNSET ? isolation : anyBound().getTransactionIsolation();
+        return settings.isolation() != UNSET ? settings.isolation() : anyBound().getTransactionIsolation();
     }
 
     // ---- settings replayed on every physical connection ----
@@ -741,99 +718,92 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
-        this.catalog = catalog;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setCatalog(catalog);
-            }
-        }
+        settings.catalog(catalog);
+        eachBound((i, c) -> c.setCatalog(catalog));
     }
 
     @Override
     public String getCatalog() throws SQLException {
-        return catalog != null ? catalog : anyBound().getCatalog();
+        return settings.catalog() != null ? settings.catalog() : anyBound().getCatalog();
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
-        this.schema = schema;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setSchema(schema);
-            }
-        }
+        settings.schema(schema);
+        eachBound((i, c) -> c.setSchema(schema));
     }
 
     @Override
     public String getSchema() throws SQLException {
-        return schema != null ? schema : anyBound().getSchema();
+        return settings.schema() != null ? settings.schema() : anyBound().getSchema();
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
-        this.holdability = holdability;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setHoldability(holdability);
-            }
-        }
+        settings.holdability(holdability);
+        eachBound((i, c) -> {
+            settings.capture(i, c);
+            c.setHoldability(holdability);
+        });
     }
 
     @Override
     public int getHoldability() throws SQLException {
-        return holdability != UNSET ? holdability : anyBound().getHoldability();
+        return settings.holdability() != UNSET ? settings.holdability() : anyBound().getHoldability();
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return typeMap != null ? typeMap : anyBound().getTypeMap();
+        return settings.typeMap() != null ? settings.typeMap() : anyBound().getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         checkOpen();
-        this.typeMap = map;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setTypeMap(map);
-            }
-        }
+        settings.typeMap(map);
+        eachBound((i, c) -> {
+            settings.capture(i, c);
+            c.setTypeMap(map);
+        });
     }
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        if (clientInfo == null) {
-            clientInfo = new Properties();
-        }
-        if (value == null) {
-            clientInfo.remove(name);
-        } else {
-            clientInfo.setProperty(name, value);
-        }
-        for (Connection c : physical) {
-            if (c != null) {
+        settings.clientInfo(name, value);
+        try {
+            eachBound((i, c) -> {
+                settings.capture(i, c);
                 c.setClientInfo(name, value);
-            }
+            });
+        } catch (SQLClientInfoException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
         }
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        clientInfo = new Properties();
-        clientInfo.putAll(properties);
-        for (Connection c : physical) {
-            if (c != null) {
+        settings.clientInfo(properties);
+        try {
+            eachBound((i, c) -> {
+                settings.capture(i, c);
                 c.setClientInfo(properties);
-            }
+            });
+        } catch (SQLClientInfoException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
         }
     }
 
     @Override
     public String getClientInfo(String name) throws SQLException {
-        if (clientInfo != null && clientInfo.containsKey(name)) {
-            return clientInfo.getProperty(name);
+        Properties info = settings.clientInfo();
+        if (info != null && info.containsKey(name)) {
+            return info.getProperty(name);
         }
         return anyBound().getClientInfo(name);
     }
@@ -842,8 +812,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
     public Properties getClientInfo() throws SQLException {
         Properties all = new Properties();
         all.putAll(anyBound().getClientInfo());
-        if (clientInfo != null) {
-            all.putAll(clientInfo);
+        if (settings.clientInfo() != null) {
+            all.putAll(settings.clientInfo());
         }
         return all;
     }
@@ -854,19 +824,14 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (milliseconds < 0) {
             throw new SQLException("network timeout must be >= 0, was " + milliseconds, "22023");
         }
-        networkTimeoutExecutor = executor;
-        networkTimeout = milliseconds;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setNetworkTimeout(executor, milliseconds);
-            }
-        }
+        settings.networkTimeout(executor, milliseconds);
+        eachBound((i, c) -> c.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
-        return networkTimeout != UNSET ? networkTimeout : anyBound().getNetworkTimeout();
+        return settings.networkTimeout() != UNSET ? settings.networkTimeout() : anyBound().getNetworkTimeout();
     }
 
     // ---- metadata, warnings, validity ----
@@ -1006,6 +971,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             Connection c = physical[i];
             if (c != null) {
                 physical[i] = null;
+                settings.restore(i, c);
                 try {
                     all.get(i).giveBack(c);
                 } catch (SQLException e) {
@@ -1076,7 +1042,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return iface.cast(this);
         }
         checkOpen();
-        if (txNode == null && !autoCommit && readOnly) {
+        if (txNode == null && !autoCommit && settings.readOnly()) {
             // A read-only transaction: the driver's connection of its replica (e.g. for COPY ... TO STDOUT).
             route(READ_ONLY_API);
             return physical(txNode).unwrap(iface);
