@@ -37,7 +37,6 @@ class LogicalStatement implements Statement {
     static final Classification BATCH = new Classification(StatementType.WRITE, Hint.NONE, "batch");
     private static final Statement[] NO_STATEMENTS = new Statement[0];
     private static final Connection[] NO_CONNECTIONS = new Connection[0];
-    private static final int UNSET = Integer.MIN_VALUE;
 
     final LogicalConnection conn;
     private final Factory factory;
@@ -53,16 +52,8 @@ class LogicalStatement implements Statement {
     private boolean closed;
     private List<String> batch;
 
-    private int fetchSize = UNSET;
-    private int fetchDirection = UNSET;
-    private int maxRows = UNSET;
-    private long largeMaxRows = UNSET;
-    private int maxFieldSize = UNSET;
-    private int queryTimeout = UNSET;
-    private Boolean escapeProcessing;
-    private Boolean poolable;
+    private final StatementSettings settings = new StatementSettings();
     private boolean closeOnCompletion;
-    private String cursorName;
 
     LogicalStatement(LogicalConnection conn, Factory factory) {
         this.conn = conn;
@@ -152,7 +143,7 @@ class LogicalStatement implements Statement {
         Statement s = byNode[i];
         if (s == null || byNodeConnection[i] != c) {
             s = factory.create(c);
-            applySettings(s);
+            settings.applyTo(s);
             byNode[i] = s;
             byNodeConnection[i] = c;
         }
@@ -173,44 +164,19 @@ class LogicalStatement implements Statement {
         }
     }
 
-    private void applySettings(Statement s) throws SQLException {
-        if (fetchSize != UNSET) {
-            s.setFetchSize(fetchSize);
-        }
-        if (fetchDirection != UNSET) {
-            s.setFetchDirection(fetchDirection);
-        }
-        if (maxRows != UNSET) {
-            s.setMaxRows(maxRows);
-        }
-        if (largeMaxRows != UNSET) {
-            s.setLargeMaxRows(largeMaxRows);
-        }
-        if (maxFieldSize != UNSET) {
-            s.setMaxFieldSize(maxFieldSize);
-        }
-        if (queryTimeout != UNSET) {
-            s.setQueryTimeout(queryTimeout);
-        }
-        if (escapeProcessing != null) {
-            s.setEscapeProcessing(escapeProcessing);
-        }
-        if (poolable != null) {
-            s.setPoolable(poolable);
-        }
-        if (cursorName != null) {
-            s.setCursorName(cursorName);
-        }
-    }
-
     /** Applies a setting to every physical statement already made. */
-    private void eachPhysical(Exec<Void> setter) throws SQLException {
+    private void eachPhysical(PhysicalSetter setter) throws SQLException {
         checkOpen();
         for (Statement s : byNode) {
             if (s != null) {
-                setter.run(s);
+                setter.apply(s);
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface PhysicalSetter {
+        void apply(Statement physical) throws SQLException;
     }
 
     final ResultSet wrap(ResultSet rs) {
@@ -406,126 +372,88 @@ class LogicalStatement implements Statement {
     @Override
     public int getMaxFieldSize() throws SQLException {
         checkOpen();
-        return maxFieldSize == UNSET ? 0 : maxFieldSize;
+        return settings.maxFieldSize();
     }
 
     @Override
     public void setMaxFieldSize(int max) throws SQLException {
-        if (max < 0) {
-            throw new SQLException("maxFieldSize must be >= 0, was " + max, "22023");
-        }
-        eachPhysical(s -> {
-            s.setMaxFieldSize(max);
-            return null;
-        });
-        maxFieldSize = max;
+        settings.maxFieldSize(max);
+        eachPhysical(s -> s.setMaxFieldSize(max));
     }
 
     @Override
     public int getMaxRows() throws SQLException {
         checkOpen();
-        return maxRows == UNSET ? 0 : maxRows;
+        return settings.maxRows();
     }
 
     @Override
     public void setMaxRows(int max) throws SQLException {
-        if (max < 0) {
-            throw new SQLException("maxRows must be >= 0, was " + max, "22023");
-        }
-        eachPhysical(s -> {
-            s.setMaxRows(max);
-            return null;
-        });
-        maxRows = max;
-        largeMaxRows = UNSET;
+        settings.maxRows(max);
+        eachPhysical(s -> s.setMaxRows(max));
     }
 
     @Override
     public long getLargeMaxRows() throws SQLException {
         checkOpen();
-        return largeMaxRows != UNSET ? largeMaxRows : (maxRows == UNSET ? 0 : maxRows);
+        return settings.largeMaxRows();
     }
 
     @Override
     public void setLargeMaxRows(long max) throws SQLException {
-        if (max < 0) {
-            throw new SQLException("largeMaxRows must be >= 0, was " + max, "22023");
-        }
-        eachPhysical(s -> {
-            s.setLargeMaxRows(max);
-            return null;
-        });
-        largeMaxRows = max;
-        maxRows = UNSET;
+        settings.largeMaxRows(max);
+        eachPhysical(s -> s.setLargeMaxRows(max));
     }
 
     @Override
     public void setEscapeProcessing(boolean enable) throws SQLException {
-        eachPhysical(s -> {
-            s.setEscapeProcessing(enable);
-            return null;
-        });
-        escapeProcessing = enable;
+        checkOpen();
+        settings.escapeProcessing(enable);
+        eachPhysical(s -> s.setEscapeProcessing(enable));
     }
 
     @Override
     public int getQueryTimeout() throws SQLException {
         checkOpen();
-        return queryTimeout == UNSET ? 0 : queryTimeout;
+        return settings.queryTimeout();
     }
 
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
-        if (seconds < 0) {
-            throw new SQLException("queryTimeout must be >= 0, was " + seconds, "22023");
-        }
-        eachPhysical(s -> {
-            s.setQueryTimeout(seconds);
-            return null;
-        });
-        queryTimeout = seconds;
+        settings.queryTimeout(seconds);
+        eachPhysical(s -> s.setQueryTimeout(seconds));
     }
 
     @Override
     public void setCursorName(String name) throws SQLException {
-        eachPhysical(s -> {
-            s.setCursorName(name);
-            return null;
-        });
-        cursorName = name;
+        checkOpen();
+        settings.cursorName(name);
+        eachPhysical(s -> s.setCursorName(name));
     }
 
     @Override
     public void setFetchDirection(int direction) throws SQLException {
-        eachPhysical(s -> {
-            s.setFetchDirection(direction);
-            return null;
-        });
-        fetchDirection = direction;
+        checkOpen();
+        settings.fetchDirection(direction);
+        eachPhysical(s -> s.setFetchDirection(direction));
     }
 
     @Override
     public int getFetchDirection() throws SQLException {
         checkOpen();
-        return fetchDirection == UNSET ? ResultSet.FETCH_FORWARD : fetchDirection;
+        return settings.fetchDirection();
     }
 
     @Override
     public void setFetchSize(int rows) throws SQLException {
-        if (rows < 0) {
-            throw new SQLException("fetchSize must be >= 0, was " + rows, "22023");
-        }
-        eachPhysical(s -> {
-            s.setFetchSize(rows);
-            return null;
-        });
-        fetchSize = rows;
+        settings.fetchSize(rows);
+        eachPhysical(s -> s.setFetchSize(rows));
     }
 
     @Override
     public int getFetchSize() throws SQLException {
         checkOpen();
-        return fetchSize == UNSET ? 0 : fetchSize;
+        return settings.fetchSize();
     }
 
     @Override
@@ -559,16 +487,15 @@ class LogicalStatement implements Statement {
 
     @Override
     public void setPoolable(boolean poolable) throws SQLException {
-        eachPhysical(s -> {
-            s.setPoolable(poolable);
-            return null;
-        });
-        this.poolable = poolable;
+        checkOpen();
+        settings.poolable(poolable);
+        eachPhysical(s -> s.setPoolable(poolable));
     }
 
     @Override
     public boolean isPoolable() throws SQLException {
         checkOpen();
+        Boolean poolable = settings.poolable();
         return poolable == null ? this instanceof java.sql.PreparedStatement : poolable;
     }
 
