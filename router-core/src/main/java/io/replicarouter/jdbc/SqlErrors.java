@@ -38,7 +38,11 @@ public final class SqlErrors {
      * vendor code and, for a {@link BatchUpdateException}, update counts; the original is the cause.
      */
     public static SQLException withNode(SQLException e, String node) {
-        String message = "[" + node + "] " + e.getMessage();
+        String prefix = "[" + node + "] ";
+        if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
+            return e; // named already (the router's own errors)
+        }
+        String message = prefix + e.getMessage();
         SQLException named;
         if (e instanceof BatchUpdateException b) {
             named = new BatchUpdateException(message, b.getSQLState(), b.getErrorCode(), b.getLargeUpdateCounts(), e);
