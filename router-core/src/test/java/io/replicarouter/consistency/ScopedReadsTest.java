@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 import static io.replicarouter.consistency.FakeReads.MS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -264,7 +265,7 @@ class ScopedReadsTest {
         FakeNode ahead = ctx.replica("ahead").at(950, 0);
         ScopeState s = monotonicAfterARead(last);
         last.up = false; // it no longer qualifies: the read must move
-        ctx.balancerOrder = java.util.List.of(behind, ahead, last);
+        ctx.balancerOrder = List.of(behind, ahead, last);
         ReadChoice<FakeNode> c = read();
         assertThat(c.node()).isSameAs(ahead);
         assertThat(c.requirement().minLsn()).isEqualTo(900);
