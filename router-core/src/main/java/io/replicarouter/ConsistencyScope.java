@@ -9,7 +9,9 @@ import java.sql.SQLException;
  * source while it is open on a thread, and makes later reads in it use only replicas that have replayed that
  * position (else wait up to the configured bound, else the primary). Open one per request or per user action,
  * and close it (try-with-resources); export it with {@link #token()} to continue it in another request, another
- * application instance or a message consumer ({@link RoutingDataSource#resumeScope(String)}).
+ * application instance or a message consumer ({@link RoutingDataSource#resumeScope(String)}); continue it on
+ * another thread of this application with {@link #capture()}; start one from a WAL position known from elsewhere
+ * with {@link RoutingDataSource#resumeAt(String)}.
  *
  * <p>Without an open scope, each logical connection is its own scope.
  */
@@ -22,6 +24,13 @@ public final class ConsistencyScope implements AutoCloseable {
     ConsistencyScope(RoutingDataSource owner, ScopeState state) {
         this.owner = owner;
         this.state = state;
+    }
+
+    /** A scope that is not open anywhere (a {@link CapturedScope} taken while none was open continues it). */
+    static ConsistencyScope none(RoutingDataSource owner, Consistency level) {
+        ConsistencyScope scope = new ConsistencyScope(owner, new ScopeState(level));
+        scope.closed = true;
+        return scope;
     }
 
     public Consistency level() {
@@ -52,6 +61,14 @@ public final class ConsistencyScope implements AutoCloseable {
     /** Whether this scope has written something (it then needs a replica that replayed it). */
     public boolean hasWrites() {
         return state.pendingWrite() || state.writeLsn() != 0;
+    }
+
+    /**
+     * This scope as a handle another thread can continue ({@link CapturedScope#continueHere()}): the same scope,
+     * shared, not a copy. Cheap; call it on the thread that opened the scope, before handing work off.
+     */
+    public CapturedScope capture() {
+        return new CapturedScope(owner, state);
     }
 
     ScopeState state() {

@@ -2,9 +2,11 @@ package io.replicarouter;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.consistency.Lsns;
+import io.replicarouter.consistency.NanoClock;
 import io.replicarouter.consistency.PrimaryPosition;
 import io.replicarouter.consistency.ScopeState;
 import io.replicarouter.consistency.TokenCodec;
+import io.replicarouter.consistency.TokenResolver;
 import io.replicarouter.jdbc.LogicalConnection;
 import io.replicarouter.jdbc.RoutingContext;
 import io.replicarouter.routing.Router;
@@ -20,9 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -54,24 +54,21 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final List<HikariDataSource> ownedPools;
     private final String description;
     private final TopologyMonitor monitor;
-    private final TokenCodec tokens;
-    private final PrimaryPosition primaryPosition;
-    private final long askIntervalNanos;
+    private final TokenResolver tokens;
     private volatile long systemId;
     private volatile boolean closed;
 
     RoutingDataSource(RoutingContext context, Router router, ForcedPrimary forced,
                               List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
                               TokenCodec tokens, PrimaryPosition primaryPosition, long askIntervalNanos) {
-        this.primaryPosition = primaryPosition;
-        this.askIntervalNanos = askIntervalNanos;
         this.context = context;
         this.router = router;
         this.forced = forced;
         this.ownedPools = ownedPools;
         this.description = description;
         this.monitor = monitor;
-        this.tokens = tokens;
+        this.tokens = new TokenResolver(tokens, primaryPosition, askIntervalNanos, primaryQuestions(),
+                context.ignoredTokens()::report, NanoClock.SYSTEM);
     }
 
     /** Starts the configuration of a data source. */
@@ -134,92 +131,56 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public ConsistencyScope resumeScope(String token, Consistency level) {
         ConsistencyScope scope = openScope(level);
-        if (token == null || token.isBlank()) {
-            return scope;
-        }
-        TokenCodec.Decoded decoded = tokens.decode(token.trim());
-        if (!decoded.ok()) {
-            ignoreToken(decoded.problem());
-            return scope;
-        }
-        long mine = systemId();
-        boolean known = false;
-        for (Map.Entry<Long, Long> e : decoded.positions().entrySet()) {
-            if (e.getKey() != mine) {
-                scope.state().carry(e.getKey(), e.getValue());
-                continue;
-            }
-            known = true;
-            adoptPosition(scope.state(), e.getValue());
-        }
-        if (!known && !decoded.positions().isEmpty()) {
-            ignoreToken("no position for this cluster (system identifier " + Long.toUnsignedString(mine) + ")");
+        tokens.resume(scope.state(), token);
+        return scope;
+    }
+
+    /**
+     * {@link #resumeAt(long)} for a position in PostgreSQL's text form, as {@code pg_current_wal_lsn()::text},
+     * logical decoding or an outbox row give it ({@code 0/16B3748}).
+     *
+     * @throws IllegalArgumentException naming {@code lsn} when it is not of that form
+     */
+    public ConsistencyScope resumeAt(String lsn) {
+        return resumeAt(Lsns.parse(lsn == null ? null : lsn.trim()));
+    }
+
+    /**
+     * Opens a scope with the default level on this thread whose reads see at least the primary's WAL position
+     * {@code lsn} (unsigned): for a consumer that holds a commit position from elsewhere (a logical decoding
+     * message, an outbox row, another service). The position is checked as a token's is: one beyond the
+     * primary's current position is ignored with a {@link RoutingListener#tokenIgnored} event (never an error,
+     * never a wait), and the scope is then an ordinary one. Close it when the unit of work ends.
+     */
+    public ConsistencyScope resumeAt(long lsn) {
+        ConsistencyScope scope = openScope();
+        if (lsn != 0) {
+            tokens.adopt(scope.state(), lsn);
         }
         return scope;
     }
 
     /**
-     * A token's position within the primary's newest position seen is adopted at once. One beyond it may be
-     * newer than that sample, or forged: the primary is asked, but at most once per monitor interval for all
-     * tokens together; the others are adopted unverified and settled by the next sample (see
-     * {@link ScopeState#adoptUnverified}). A forged token thus costs no round trip of its own.
+     * The innermost consistency scope open on this thread, as a handle another thread can continue
+     * ({@link CapturedScope#continueHere()}, {@link CapturedScope#wrap(Runnable)}): for work handed to an
+     * executor, a {@code CompletableFuture} or a reactive pipeline. With no scope open, the handle continues
+     * nothing.
      */
-    private void adoptPosition(ScopeState state, long lsn) {
-        long now = System.nanoTime();
-        long known = primaryPosition.get();
-        if (known != 0 && Long.compareUnsigned(lsn, known) <= 0) {
-            state.adopt(lsn, now);
-            return;
-        }
-        if (known != 0 && Long.compareUnsigned(lsn, plausibleLimit(known, now - primaryPosition.observedAt())) > 0) {
-            ignoreToken("position " + Lsns.format(lsn) + " is far beyond the primary's " + Lsns.format(known));
-            return;
-        }
-        if (!primaryPosition.claimAsk(now, askIntervalNanos)) {
-            state.adoptUnverified(lsn, now);
-            return;
-        }
-        long primaryLsn = currentPrimaryLsn();
-        if (primaryLsn != 0 && Long.compareUnsigned(lsn, primaryLsn) > 0) {
-            ignoreToken("position " + Lsns.format(lsn) + " is beyond the primary's " + Lsns.format(primaryLsn));
-        } else if (primaryLsn == 0) {
-            state.adoptUnverified(lsn, now); // the primary did not answer: settle it later
-        } else {
-            state.adopt(lsn, now);
-        }
+    public CapturedScope currentScope() {
+        return new CapturedScope(this, context.scopes().current());
     }
 
-    private void ignoreToken(String why) {
-        context.ignoredTokens().report(why);
-    }
-
-    /** Faster than any primary writes WAL (bytes per second): a token beyond what it could have written is forged. */
-    private static final long MAX_WAL_RATE = 4L << 30;
-    private static final long MIN_WAL_AHEAD = 256L << 20;
-
-    /**
-     * The highest position the primary can have reached, {@code ageNanos} after it was at {@code known}: a token
-     * beyond it cannot be genuine, whatever the sample's age, and is ignored without asking anyone.
-     */
-    static long plausibleLimit(long known, long ageNanos) {
-        double seconds = Math.max(0, ageNanos) / 1e9 + 1;
-        double ahead = Math.max(MIN_WAL_AHEAD, MAX_WAL_RATE * seconds);
-        long limit = known + (long) Math.min(ahead, (double) (Long.MAX_VALUE / 2));
-        return Long.compareUnsigned(limit, known) < 0 ? -1L : limit; // saturate at the top of the range
+    /** Pushes {@code state} on this thread: a scope continued from another thread ({@code null}: none). */
+    ConsistencyScope enter(ScopeState state) {
+        if (state == null) {
+            return ConsistencyScope.none(this, context.consistency());
+        }
+        context.scopes().push(state);
+        return new ConsistencyScope(this, state);
     }
 
     String exportToken(ScopeState state) throws SQLException {
-        if (state.pendingWrite()) {
-            long asked = System.nanoTime();
-            long lsn = Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
-            primaryPosition.observe(lsn, asked);
-            state.resolved(lsn, asked);
-        }
-        Map<Long, Long> positions = new LinkedHashMap<>(state.otherClusters());
-        if (state.writeLsn() != 0) {
-            positions.put(systemId(), state.writeLsn());
-        }
-        return tokens.encode(positions);
+        return tokens.export(state);
     }
 
     void closeScope(ScopeState state) {
@@ -242,16 +203,19 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         return systemId;
     }
 
-    /** The primary's position now (one round trip), 0 when it does not answer. */
-    private long currentPrimaryLsn() {
-        try {
-            long asked = System.nanoTime();
-            long lsn = Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
-            primaryPosition.observe(lsn, asked);
-            return lsn;
-        } catch (SQLException e) {
-            return 0;
-        }
+    /** The primary's questions a token needs, on connections outside any logical connection. */
+    private TokenResolver.Primary primaryQuestions() {
+        return new TokenResolver.Primary() {
+            @Override
+            public long systemId() {
+                return RoutingDataSource.this.systemId();
+            }
+
+            @Override
+            public long currentLsn() throws SQLException {
+                return Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
+            }
+        };
     }
 
     /** One value from the primary, on a connection borrowed outside any logical connection (marks no scope). */

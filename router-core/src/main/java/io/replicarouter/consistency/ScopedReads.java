@@ -1,0 +1,133 @@
+package io.replicarouter.consistency;
+
+import io.replicarouter.Consistency;
+import io.replicarouter.RouteReason;
+import io.replicarouter.routing.ReadRequirement;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Where a read runs under its consistency level: which replicas qualify (the scope's write position, monotonic
+ * progress, a staleness budget), resolving pending writes with one question to the primary, the bounded wait
+ * ({@link CatchUp}) when none is known to qualify, and the fallback to the primary. Stateless apart from its
+ * clock: one instance serves every connection.
+ *
+ * @param <N> a node
+ */
+public final class ScopedReads<N> {
+
+    private final NanoClock clock;
+    private final CatchUp<N> catchUp;
+
+    public ScopedReads(NanoClock clock) {
+        this(clock, new CatchUp<>(clock));
+    }
+
+    ScopedReads(NanoClock clock, CatchUp<N> catchUp) {
+        this.clock = clock;
+        this.catchUp = catchUp;
+    }
+
+    /**
+     * A replica for a read (autocommit, or the first statement of a read-only transaction), or the fallback.
+     *
+     * @param hintStaleness a {@code max-staleness} hint on the statement, or {@code null}
+     */
+    public ReadChoice<N> route(ReadContext<N> ctx, Duration hintStaleness) throws SQLException {
+        ScopeState scope = ctx.scope();
+        Consistency level = scope != null ? scope.level() : ctx.defaultLevel();
+        if (level == Consistency.STRONG) {
+            return new ReadChoice<>(ctx.primary(), RouteReason.STRONG, ReadRequirement.NONE);
+        }
+        boolean monotonic = scope != null && level == Consistency.MONOTONIC;
+        @SuppressWarnings("unchecked")
+        N last = monotonic ? (N) scope.lastReadNode() : null;
+        N preferred = monotonic ? (last != null && ctx.isReplica(last) ? last : null)
+                : (ctx.autoCommit() ? ctx.lastReplica() : null);
+        ReadRequirement requirement = requirement(ctx, scope, hintStaleness);
+        long since = scope == null ? 0 : scope.writeNanos();
+        N node = ctx.chooseReplica(preferred, requirement);
+        if (monotonic && last != null && node != last) {
+            // Moving away from the last read's node: the new one must be at least where that node is now
+            // (an upper bound of what the last read saw). One round trip, only on such a move.
+            since = clock.nanoTime();
+            scope.observedRead(currentPosition(ctx, last));
+            requirement = requirement(ctx, scope, hintStaleness);
+            node = ctx.chooseReplica(null, requirement);
+        }
+        if (node == null && requirement.minLsn() != 0) {
+            node = catchUp.await(ctx, since, requirement);
+        }
+        RouteReason reason = ctx.autoCommit() ? RouteReason.READ : RouteReason.TX_READ_ONLY;
+        if (node == null) {
+            if (requirement.minLsn() != 0
+                    && ctx.chooseReplica(null, new ReadRequirement(0, requirement.maxStalenessNanos())) != null) {
+                node = ctx.primary(); // a replica would serve it, but none has the scope's position
+                reason = RouteReason.CONSISTENCY_FALLBACK;
+            } else {
+                node = ctx.fallback();
+                reason = RouteReason.NO_REPLICA_FALLBACK;
+            }
+        } else if (ctx.autoCommit()) {
+            ctx.lastReplica(node);
+        }
+        if (monotonic) {
+            scope.lastReadNode(node);
+        }
+        return new ReadChoice<>(node, reason, requirement);
+    }
+
+    /** Where a node is now: a replica's replay position, the primary's write position (0 when unknown). */
+    private long currentPosition(ReadContext<N> ctx, N node) {
+        if (!ctx.isReplica(node)) {
+            ScopeState probe = new ScopeState(Consistency.READ_YOUR_WRITES);
+            probe.markWrite(clock.nanoTime());
+            resolveWrites(ctx, probe);
+            return probe.writeLsn();
+        }
+        long lsn = ctx.askReplayLsn(node);
+        return lsn != 0 ? lsn : ctx.knownReplayLsn(node);
+    }
+
+    private ReadRequirement requirement(ReadContext<N> ctx, ScopeState scope, Duration hintStaleness) {
+        long staleness = hintStaleness != null ? hintStaleness.toNanos()
+                : scope != null ? scope.maxStalenessNanos() : Long.MAX_VALUE;
+        long minLsn = 0;
+        if (scope != null && (scope.level() == Consistency.READ_YOUR_WRITES || scope.level() == Consistency.MONOTONIC)) {
+            if (scope.hasUnverified()) {
+                PrimaryPosition position = ctx.primaryPosition();
+                long dropped = scope.checkToken(position.get(), position.observedAt());
+                if (dropped != 0) {
+                    ctx.tokenIgnored("position " + Lsns.format(dropped)
+                            + " is beyond the primary's " + Lsns.format(position.get()));
+                }
+            }
+            if (ctx.opaqueWrites()) {
+                scope.markWrite(clock.nanoTime()); // the primary was used through an object we cannot see into
+            }
+            if (scope.pendingWrite()) {
+                resolveWrites(ctx, scope);
+            }
+            minLsn = scope.minLsnForRead();
+        }
+        return minLsn == 0 && staleness == Long.MAX_VALUE ? ReadRequirement.NONE : new ReadRequirement(minLsn, staleness);
+    }
+
+    /**
+     * Asks the primary for its WAL position: every write this scope marked so far is at or before it. One
+     * round trip, only when a read needs it after a write. If the primary does not answer, the newest position
+     * seen of it stands in (best effort: reads must not fail because the primary is down).
+     */
+    void resolveWrites(ReadContext<N> ctx, ScopeState scope) {
+        long asked = clock.nanoTime();
+        long lsn;
+        try {
+            lsn = ctx.askPrimaryLsn();
+            ctx.primaryPosition().observe(lsn, asked);
+        } catch (SQLException e) {
+            lsn = ctx.primaryPosition().get();
+        }
+        scope.resolved(lsn, asked);
+    }
+}
