@@ -212,11 +212,15 @@ class ConsistencyGapsIT {
 
     @Test
     void readsAfterWritesSpreadOverTheReplicasAsTheBalancerWould() throws Exception {
-        f = new ClusterFixture(cluster);
+        // The monitor's samples stay old (10 s interval), so every read after a write asks the replicas directly;
+        // both have replayed the write before the read (the test waits for it), so which one serves the read
+        // depends only on the order they are asked in: a fixed order would send every read to the first one.
+        f = new ClusterFixture(cluster, b -> b.monitorInterval(Duration.ofSeconds(10)));
         Map<String, Integer> byNode = new HashMap<>();
-        for (int i = 1; i <= 1000; i++) {
+        for (int i = 1; i <= 200; i++) {
             try (ConsistencyScope scope = f.router.openScope()) {
                 ClusterFixture.write(f.router, "gaps", i);
+                cluster.waitForCatchUp(Duration.ofSeconds(10));
                 try (Connection c = f.router.getConnection()) {
                     byNode.merge(f.whereRuns(c), 1, Integer::sum);
                 }
@@ -224,9 +228,9 @@ class ConsistencyGapsIT {
         }
         int r1 = byNode.getOrDefault("replica1", 0);
         int r2 = byNode.getOrDefault("replica2", 0);
-        assertThat(r1 + r2).as("reads served by replicas: %s", byNode).isGreaterThan(500);
+        assertThat(r1 + r2).as("reads served by replicas: %s", byNode).isEqualTo(200);
         double share = (double) r1 / (r1 + r2);
-        assertThat(share).as("replica1's share of %s", byNode).isBetween(0.45, 0.55);
+        assertThat(share).as("replica1's share of %s", byNode).isBetween(0.35, 0.65);
     }
 
     private static int value(Connection c) throws SQLException {
