@@ -317,8 +317,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             throw new IllegalArgumentException("node '" + node + "' is the primary: it takes every write and cannot be"
                     + " drained; drain replicas only (nodes: " + names() + ")");
         }
-        holder.drain(n, true);
-        log.info("node {} drained: no new reads", node);
+        if (holder.drain(n, true)) {
+            log.info("node {} drained: no new reads", node);
+            context.listener().nodeDrained(node, true);
+        }
     }
 
     /**
@@ -329,8 +331,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public void undrain(String node) {
         Node n = node(node);
-        holder.drain(n, false);
-        log.info("node {} undrained", node);
+        if (holder.drain(n, false)) {
+            log.info("node {} undrained: back in read rotation when eligible", node);
+            context.listener().nodeDrained(node, false);
+        }
     }
 
     /**

@@ -156,6 +156,7 @@ class AdministrationIT {
             assertThat(whereReadsGo(f, 20)).contains("replica1", "replica2");
             assertThat(ds.topology().node("replica1").orElseThrow().state()).isEqualTo(NodeState.SERVING);
             ds.undrain("replica1"); // not drained: nothing changes
+            assertThat(f.events.drained).containsExactly("replica1 drained", "replica1 undrained"); // once each
 
             for (Connection c : spare) {
                 c.close();

@@ -33,13 +33,18 @@ public final class TopologyHolder {
         current.updateAndGet(previous -> next.withDrained(previous.drained()));
     }
 
-    /** Drains ({@code drained = true}) or undrains a node; honoured by the next routing decision. */
-    public void drain(Node node, boolean drained) {
-        current.updateAndGet(t -> {
+    /**
+     * Drains ({@code drained = true}) or undrains a node; honoured by the next routing decision.
+     *
+     * @return whether the flag changed
+     */
+    public boolean drain(Node node, boolean drained) {
+        Topology before = current.getAndUpdate(t -> {
             Set<Node> nodes = new HashSet<>(t.drained());
             boolean changed = drained ? nodes.add(node) : nodes.remove(node);
             return changed ? t.withDrained(nodes) : t;
         });
+        return before.drained().contains(node) != drained;
     }
 
     /** How old the monitor's observation may be before it is stale. */
