@@ -21,12 +21,9 @@ public sealed interface Effect {
     record Answers(int node) implements Effect {
     }
 
-    /**
-     * The primary changed; -1 = none.
-     *
-     * @return whether one primary replaced another (a new timeline: the primary's positions seen mean nothing)
-     */
+    /** The primary changed; -1 = none. */
     record PrimaryChanged(int from, int to) implements Effect {
+        /** Whether one primary replaced another (a new timeline: the primary's positions seen mean nothing). */
         public boolean newTimeline() {
             return from >= 0 && to >= 0;
         }
