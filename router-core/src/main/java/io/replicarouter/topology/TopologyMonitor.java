@@ -118,15 +118,12 @@ public final class TopologyMonitor implements AutoCloseable {
         long now = System.nanoTime();
         RoundRules.Round round = rules.next(state, statuses, now);
         MonitorState next = round.state();
-        // Reachability first: borrows from a node that stopped answering fail at once, before its connections go.
-        for (Node node : nodes) {
-            node.unreachable(next.node(node.index()).unreachable());
-        }
-        for (Effect effect : round.effects()) {
-            apply(effect);
-        }
+        // The new state first (borrows from a node that stopped answering fail at once, writes see a lost primary
+        // as gone), then the effects: a statement failing because its connection was aborted, a listener told of a
+        // change, both find the topology that explains it.
         for (Node node : nodes) {
             NodeView v = next.node(node.index());
+            node.unreachable(v.unreachable());
             if (node.role() != v.role()) {
                 node.role(v.role());
             }
@@ -136,6 +133,9 @@ public final class TopologyMonitor implements AutoCloseable {
                 node.lag(v.lagNanos(), v.lagBytes());
             }
         }
+        if (round.effects().stream().anyMatch(e -> e instanceof Effect.PrimaryChanged p && p.newTimeline())) {
+            primaryPosition.reset(); // positions of the old timeline
+        }
         if (next.primary() >= 0) {
             NodeStatus ps = statuses.get(next.primary());
             primaryPosition.observe(ps.currentLsn(), ps.observedAt());
@@ -143,6 +143,9 @@ public final class TopologyMonitor implements AutoCloseable {
         systemId = next.systemId();
         state = next;
         holder.publish(topology(next));
+        for (Effect effect : round.effects()) {
+            apply(effect);
+        }
     }
 
     /** The immutable topology the router reads, from the round's state. */
@@ -184,9 +187,6 @@ public final class TopologyMonitor implements AutoCloseable {
         } else if (effect instanceof Effect.Answers a) {
             log.info("node {} answers again", name(a.node()));
         } else if (effect instanceof Effect.PrimaryChanged p) {
-            if (p.newTimeline()) {
-                primaryPosition.reset(); // positions of the old timeline
-            }
             String from = p.from() < 0 ? null : name(p.from());
             String to = p.to() < 0 ? null : name(p.to());
             log.info("primary changed: {} -> {}", from, to);
