@@ -63,6 +63,11 @@ final class GuardedListener implements RoutingListener {
     }
 
     @Override
+    public void nodeDrained(String node, boolean drained) {
+        guard("nodeDrained", () -> delegate.nodeDrained(node, drained));
+    }
+
+    @Override
     public void primaryChanged(String oldPrimary, String newPrimary) {
         guard("primaryChanged", () -> delegate.primaryChanged(oldPrimary, newPrimary));
     }

@@ -1,6 +1,8 @@
 package io.replicarouter;
 
+import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.replicarouter.consistency.Lsns;
 import io.replicarouter.consistency.NanoClock;
 import io.replicarouter.consistency.PrimaryPosition;
@@ -11,6 +13,8 @@ import io.replicarouter.jdbc.LogicalConnection;
 import io.replicarouter.jdbc.RoutingContext;
 import io.replicarouter.routing.Router;
 import io.replicarouter.topology.Node;
+import io.replicarouter.topology.Topology;
+import io.replicarouter.topology.TopologyHolder;
 import io.replicarouter.topology.TopologyMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +26,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A JDBC {@link DataSource} that sends writes to the PostgreSQL primary and spreads reads across streaming
@@ -50,6 +59,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     private final RoutingContext context;
     private final Router router;
+    private final TopologyHolder holder;
+    private final Set<HikariDataSource> ownedPoolSet;
     private final ForcedPrimary forced;
     private final List<HikariDataSource> ownedPools;
     private final String description;
@@ -58,9 +69,12 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private volatile long systemId;
     private volatile boolean closed;
 
-    RoutingDataSource(RoutingContext context, Router router, ForcedPrimary forced,
-                              List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
-                              TokenCodec tokens, PrimaryPosition primaryPosition, long askIntervalNanos) {
+    RoutingDataSource(RoutingContext context, Router router, TopologyHolder holder, ForcedPrimary forced,
+                      List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
+                      TokenCodec tokens, PrimaryPosition primaryPosition, long askIntervalNanos) {
+        this.holder = holder;
+        this.ownedPoolSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        this.ownedPoolSet.addAll(ownedPools);
         this.context = context;
         this.router = router;
         this.forced = forced;
@@ -236,41 +250,95 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         T get() throws SQLException;
     }
 
-    /** The nodes' names, the primary first. */
-    public List<String> nodeNames() {
-        return router.topology().all().stream().map(Node::name).toList();
+    /**
+     * The router's view of its nodes now: per node its role, state, lag, position, last error, weight and load.
+     * One immutable snapshot the monitor publishes once per round (drains show at once); with the monitor off,
+     * built from the configured roles and the nodes' passive health. Older than three monitor intervals beyond the
+     * longest a round may take, it is {@linkplain TopologySnapshot#stale() stale}: states UNKNOWN. Cheap enough to
+     * read for every health check or gauge, not meant for every statement.
+     */
+    public TopologySnapshot topology() {
+        Topology t = holder.get();
+        long now = System.nanoTime();
+        return Snapshots.of(t, holder.stale(t, now), now, Clock.systemUTC(), ownedPoolSet);
     }
 
-    /** Whether the named node is currently believed reachable. */
-    public boolean isUp(String node) {
-        return node(node).health().isUp();
-    }
-
-    /** The node that takes writes now, or {@code null} while there is none. */
-    public String primaryName() {
-        Node p = router.topology().primary();
-        return p == null ? null : p.name();
-    }
-
-    /** The replicas serving reads now (reachable, within the lag limits, not fenced). */
-    public List<String> eligibleReplicas() {
-        return router.topology().replicas().stream().map(Node::name).toList();
-    }
-
-    /** The named replica's last measured lag: {time in nanoseconds, bytes}. */
-    public long[] lagOf(String node) {
+    /**
+     * Takes a replica out of read rotation, at once and also with the monitor off: the next routing decision
+     * sends no new read there; a logical connection already reading from it moves at its next autocommit read;
+     * a transaction already running there finishes there. The flag stays until {@link #undrain}, whatever the
+     * monitor finds (the node's state is {@link NodeState#DRAINED} while it serves otherwise); if a drained node
+     * becomes the primary by a failover, it takes the writes (the flag governs replica reads only). Draining a
+     * node that is already drained does nothing.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the nodes), and for the current
+     *                                  primary: it takes every write and is the reads' fallback, so draining it
+     *                                  would only mislead; fail over first
+     */
+    public void drain(String node) {
         Node n = node(node);
-        return new long[] {n.lagNanos(), n.lagBytes()};
+        if (holder.get().primary() == n) {
+            throw new IllegalArgumentException("node '" + node + "' is the primary: it takes every write and cannot be"
+                    + " drained; drain replicas only (nodes: " + names() + ")");
+        }
+        if (holder.drain(n, true)) {
+            log.info("node {} drained: no new reads", node);
+            context.listener().nodeDrained(node, true);
+        }
     }
 
-    /** Whether the named node is fenced (a second primary that lost). */
-    public boolean isFenced(String node) {
-        return node(node).fenced();
+    /**
+     * Puts a drained node back into read rotation at once (if the monitor finds it eligible; with the monitor
+     * off, at once). Undraining a node that is not drained does nothing.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the nodes)
+     */
+    public void undrain(String node) {
+        Node n = node(node);
+        if (holder.drain(n, false)) {
+            log.info("node {} undrained: back in read rotation when eligible", node);
+            context.listener().nodeDrained(node, false);
+        }
+    }
+
+    /**
+     * The named node's HikariCP pool statistics (active, idle, total connections, threads waiting): for every node
+     * given by URL (the router's pool, named {@code replica-router-<node>} unless the pool customizer renamed it),
+     * and for a node given as a {@code HikariDataSource}. Empty for a node given as another DataSource. Pools
+     * are per node, so metrics see one pool per node; to have HikariCP report its own metrics (Micrometer,
+     * Dropwizard), set a metrics tracker factory in {@link RoutingDataSourceBuilder#poolCustomizer(
+     * java.util.function.BiConsumer)}, which is told the node's name.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the nodes)
+     */
+    public Optional<HikariPoolMXBean> pool(String node) {
+        return node(node).pool() instanceof HikariDataSource h ? Optional.ofNullable(h.getHikariPoolMXBean())
+                : Optional.empty();
+    }
+
+    /**
+     * The named node's HikariCP pool settings (maximum and minimum size, timeouts; some may be changed at run
+     * time), for the same nodes as {@link #pool(String)}; empty for a node given as another DataSource.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the nodes)
+     */
+    public Optional<HikariConfigMXBean> poolConfig(String node) {
+        return node(node).pool() instanceof HikariDataSource h ? Optional.ofNullable(h.getHikariConfigMXBean())
+                : Optional.empty();
     }
 
     private Node node(String name) {
-        return router.topology().all().stream().filter(n -> n.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no node named '" + name + "'; nodes: " + nodeNames()));
+        for (Node n : holder.get().all()) {
+            if (n.name().equals(name)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no node named " + (name == null ? "null" : "'" + name + "'")
+                + "; nodes: " + names());
+    }
+
+    private List<String> names() {
+        return holder.get().all().stream().map(Node::name).toList();
     }
 
     /** Stops the monitor and closes the pools this data source created (not the DataSources passed in). */

@@ -11,14 +11,14 @@ import io.replicarouter.consistency.ScopeRegistry;
 import io.replicarouter.consistency.TokenCodec;
 import io.replicarouter.jdbc.RoutingContext;
 import io.replicarouter.routing.Router;
-import io.replicarouter.routing.Topology;
 import io.replicarouter.sql.SqlClassifier;
 import io.replicarouter.topology.Node;
 import io.replicarouter.topology.NodeHealth;
 import io.replicarouter.topology.LagPolicy;
-import io.replicarouter.topology.NodeRole;
 import io.replicarouter.topology.PhysicalConnections;
 import io.replicarouter.topology.RecordingDataSource;
+import io.replicarouter.topology.Topology;
+import io.replicarouter.topology.TopologyHolder;
 import io.replicarouter.topology.TopologyMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -92,7 +93,7 @@ public final class RoutingDataSourceBuilder {
     private final Set<String> writeFunctions = new LinkedHashSet<>();
     private RoutingListener listener = RoutingListener.NONE;
     private int poolSize = 10;
-    private Consumer<HikariConfig> poolCustomizer = c -> { };
+    private BiConsumer<String, HikariConfig> poolCustomizer = (node, c) -> { };
     private Duration nodeDownCoolDown = Duration.ofSeconds(2);
     private int classifierCacheSize = 10_000;
     private Consistency consistency = Consistency.READ_YOUR_WRITES;
@@ -286,10 +287,23 @@ public final class RoutingDataSourceBuilder {
     }
 
     /**
-     * Adjusts each HikariConfig the router creates (after its defaults). Not null. A configuration it makes
-     * invalid fails {@link #build()} with an {@link IllegalArgumentException} naming the node.
+     * Adjusts each HikariConfig the router creates (after its defaults), the same way for every node. Not null.
+     * A configuration it makes invalid fails {@link #build()} with an {@link IllegalArgumentException} naming the
+     * node. Replaces a customizer set before (also one given to {@link #poolCustomizer(BiConsumer)}).
      */
     public RoutingDataSourceBuilder poolCustomizer(Consumer<HikariConfig> customizer) {
+        this.poolCustomizer = customizer == null ? null : (node, config) -> customizer.accept(config);
+        return this;
+    }
+
+    /**
+     * Adjusts each HikariConfig the router creates (after its defaults), told the name of the node it configures
+     * first: per-node sizes or timeouts, a metrics tracker factory tagged by node. The router names each pool
+     * {@code replica-router-<node>} before; keep the names distinct if you change them (JMX and metrics key
+     * pools by name). Not null. A configuration it makes invalid fails {@link #build()} with an
+     * {@link IllegalArgumentException} naming the node. Replaces a customizer set before.
+     */
+    public RoutingDataSourceBuilder poolCustomizer(BiConsumer<String, HikariConfig> customizer) {
         this.poolCustomizer = customizer;
         return this;
     }
@@ -371,8 +385,10 @@ public final class RoutingDataSourceBuilder {
                 replicas.add(all.get(i));
             }
         }
-        Topology topology = new Topology(primary, replicas, all);
-        Router router = new Router(topology, lb, noReplicaPolicy);
+        long staleAfter = monitorInterval.isZero() ? Long.MAX_VALUE
+                : TopologyMonitor.staleAfterNanos(monitorInterval, probeTimeout);
+        TopologyHolder holder = new TopologyHolder(new Topology(primary, replicas, all), staleAfter);
+        Router router = new Router(holder, lb, noReplicaPolicy);
         ForcedPrimary forced = new ForcedPrimary();
         // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
         boolean measureLatency = balancer != null
@@ -383,7 +399,7 @@ public final class RoutingDataSourceBuilder {
         PrimaryPosition primaryPosition = new PrimaryPosition();
         TopologyMonitor monitor = null;
         if (!monitorInterval.isZero()) {
-            monitor = new TopologyMonitor(router, all, monitorInterval, probeTimeout, lagPolicy, slowStart, events,
+            monitor = new TopologyMonitor(holder, all, monitorInterval, probeTimeout, lagPolicy, slowStart, events,
                     primaryPosition);
         }
         RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency, consistency,
@@ -401,7 +417,7 @@ public final class RoutingDataSourceBuilder {
         log.info("replica router started: {}", description);
         // Tokens ahead of the primary's position seen: at most one question of the primary per monitor interval.
         long askInterval = monitorInterval.isZero() ? Duration.ofMillis(250).toNanos() : monitorInterval.toNanos();
-        return new RoutingDataSource(ctx, router, forced, owned, description, monitor, tokens, primaryPosition,
+        return new RoutingDataSource(ctx, router, holder, forced, owned, description, monitor, tokens, primaryPosition,
                 askInterval);
     }
 
@@ -609,7 +625,7 @@ public final class RoutingDataSourceBuilder {
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
         try {
-            poolCustomizer.accept(config);
+            poolCustomizer.accept(spec.name(), config);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(spec.where() + ": poolCustomizer threw " + e.getClass().getName(), e);
         }

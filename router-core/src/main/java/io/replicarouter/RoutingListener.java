@@ -61,6 +61,13 @@ public interface RoutingListener {
     default void nodeFenced(String node, String why) {
     }
 
+    /**
+     * An administrator drained ({@code drained} true) or undrained a node with {@link RoutingDataSource#drain} /
+     * {@link RoutingDataSource#undrain}; told only when the flag changed.
+     */
+    default void nodeDrained(String node, boolean drained) {
+    }
+
     /** A read waited for a replica to replay the scope's writes; {@code satisfied} is false when it gave up. */
     default void consistencyWait(String node, long waitedNanos, boolean satisfied) {
     }

@@ -35,6 +35,12 @@ final class ClusterFixture implements AutoCloseable {
         final List<String> ignoredTokens = Collections.synchronizedList(new ArrayList<>());
         final List<String> fenced = Collections.synchronizedList(new ArrayList<>());
         final List<String> primaryChanges = Collections.synchronizedList(new ArrayList<>());
+        final List<String> drained = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void nodeDrained(String node, boolean on) {
+            drained.add(node + (on ? " drained" : " undrained"));
+        }
 
         @Override
         public void tokenIgnored(String why) {

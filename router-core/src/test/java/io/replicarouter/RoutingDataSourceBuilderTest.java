@@ -171,7 +171,11 @@ class RoutingDataSourceBuilderTest {
         cases.add(bad("noReplicaPolicy null", b -> b.noReplicaPolicy(null), "noReplicaPolicy", "null"));
         cases.add(bad("listener null", b -> b.listener(null), "listener", "null"));
         cases.add(bad("consistency null", b -> b.consistency(null), "consistency", "null"));
-        cases.add(bad("poolCustomizer null", b -> b.poolCustomizer(null), "poolCustomizer", "null"));
+        cases.add(bad("poolCustomizer null", b -> b.poolCustomizer((java.util.function.Consumer<com.zaxxer.hikari.HikariConfig>) null),
+                "poolCustomizer", "null"));
+        cases.add(bad("per-node poolCustomizer null",
+                b -> b.poolCustomizer((java.util.function.BiConsumer<String, com.zaxxer.hikari.HikariConfig>) null),
+                "poolCustomizer", "null"));
         cases.add(bad("tokenSecret 5 bytes", b -> b.tokenSecret("short"), "tokenSecret", "5 bytes", "16"));
         cases.add(bad("tokenSecret empty", b -> b.tokenSecret(""), "tokenSecret", "0 bytes"));
         cases.add(bad("tokenSecret 15 bytes", b -> b.tokenSecret("fifteen-bytes!!"), "tokenSecret", "15 bytes"));
@@ -350,7 +354,7 @@ class RoutingDataSourceBuilderTest {
     @MethodSource("boundaryValues")
     void boundaryValueBuilds(Good c) {
         try (RoutingDataSource ds = quiet(c.config().apply(valid())).build()) {
-            assertThat(ds.nodeNames()).isNotEmpty();
+            assertThat(ds.topology().nodeNames()).isNotEmpty();
             assertThat(ds.toString()).doesNotContain(URL_SECRET);
         }
     }
@@ -361,7 +365,7 @@ class RoutingDataSourceBuilderTest {
         for (Duration interval : List.of(Duration.ofMillis(10), Duration.ofHours(1))) {
             try (RoutingDataSource ds = valid().monitorInterval(interval).probeTimeout(Duration.ofHours(1))
                     .poolCustomizer(c -> c.setMinimumIdle(0)).build()) {
-                assertThat(ds.nodeNames()).containsExactly("primary", "r1");
+                assertThat(ds.topology().nodeNames()).containsExactly("primary", "r1");
             }
         }
     }
@@ -371,7 +375,7 @@ class RoutingDataSourceBuilderTest {
         // Port 1 answers nobody: the router starts anyway and reports the failure at first use.
         try (RoutingDataSource ds = valid().replica("r2", URL + "?password=" + URL_SECRET, "u", PASSWORD, 3)
                 .monitorInterval(Duration.ZERO).build()) {
-            assertThat(ds.nodeNames()).containsExactly("primary", "r1", "r2");
+            assertThat(ds.topology().nodeNames()).containsExactly("primary", "r1", "r2");
             assertThat(ds.toString()).doesNotContain(URL_SECRET).contains("password=***");
         }
     }
@@ -405,7 +409,7 @@ class RoutingDataSourceBuilderTest {
     void theLeakCheckSeesTheThreadsOfAnOpenDataSource() throws InterruptedException {
         Set<Thread> before = routerThreads();
         try (RoutingDataSource ds = valid().monitorInterval(Duration.ofMillis(100)).build()) {
-            assertThat(ds.nodeNames()).hasSize(2);
+            assertThat(ds.topology().nodeNames()).hasSize(2);
             assertThat(freshRouterThreads(before)).as("pool housekeepers and the monitor")
                     .anyMatch(n -> n.startsWith("replica-router-primary"))
                     .anyMatch(n -> n.startsWith("replica-router-r1"))

@@ -99,12 +99,12 @@ class TopologyAwarenessIT {
         cluster.pauseReplay(cluster.replica(0));
         Thread.sleep(1_300); // max-lag + 300 ms
 
-        assertThat(f.router.eligibleReplicas()).containsExactly("replica2");
+        assertThat(f.router.topology().readReplicas()).containsExactly("replica2");
         assertThat(whereReadsGo(f, 100, "")).containsExactly("replica2");
-        assertThat(f.router.lagOf("replica1")[0]).isGreaterThan(Duration.ofSeconds(1).toNanos());
+        assertThat(f.router.topology().node("replica1").orElseThrow().lag().toNanos()).isGreaterThan(Duration.ofSeconds(1).toNanos());
 
         cluster.resumeReplay(cluster.replica(0));
-        long back = waitUntil(Duration.ofSeconds(2), () -> f.router.eligibleReplicas().contains("replica1"));
+        long back = waitUntil(Duration.ofSeconds(2), () -> f.router.topology().readReplicas().contains("replica1"));
         assertThat(back).isBetween(0L, 1_000L);
         // Slow start: it gets reads again, a rising share of them.
         Thread.sleep(3_200);
@@ -119,8 +119,8 @@ class TopologyAwarenessIT {
                 .node("a", n.get(0).jdbcUrl(), "postgres", "")
                 .node("c", n.get(2).jdbcUrl(), "postgres", "")
                 .build()) {
-            assertThat(ds.primaryName()).isEqualTo("a");
-            assertThat(ds.eligibleReplicas()).containsExactlyInAnyOrder("b", "c");
+            assertThat(ds.topology().primary()).isEqualTo("a");
+            assertThat(ds.topology().readReplicas()).containsExactlyInAnyOrder("b", "c");
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE val SET v = 3 WHERE id = 1");
                 try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
@@ -135,19 +135,19 @@ class TopologyAwarenessIT {
     void anIdlePrimaryDoesNotMakeHealthyReplicasLag() throws Exception {
         ClusterFixture f = router(b -> b.maxLag(Duration.ofMillis(200)));
         Thread.sleep(1_000); // nothing written for longer than max-lag
-        assertThat(f.router.eligibleReplicas()).containsExactlyInAnyOrder("replica1", "replica2");
-        assertThat(f.router.lagOf("replica1")[0]).isZero();
+        assertThat(f.router.topology().readReplicas()).containsExactlyInAnyOrder("replica1", "replica2");
+        assertThat(f.router.topology().node("replica1").orElseThrow().lag().toNanos()).isZero();
     }
 
     @Test
     void aKilledReplicaIsDetectedWithinASecond() throws Exception {
         ClusterFixture f = router(b -> { });
         cluster.kill(cluster.replica(1));
-        long detected = waitUntil(Duration.ofSeconds(3), () -> !f.router.eligibleReplicas().contains("replica2"));
+        long detected = waitUntil(Duration.ofSeconds(3), () -> !f.router.topology().readReplicas().contains("replica2"));
         assertThat(detected).isBetween(0L, 1_000L);
         assertThat(whereReadsGo(f, 20, "")).containsExactly("replica1");
         cluster.start(cluster.replica(1));
-        assertThat(waitUntil(Duration.ofSeconds(3), () -> f.router.eligibleReplicas().contains("replica2")))
+        assertThat(waitUntil(Duration.ofSeconds(3), () -> f.router.topology().readReplicas().contains("replica2")))
                 .isNotNegative();
     }
 

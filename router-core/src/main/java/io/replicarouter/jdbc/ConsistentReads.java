@@ -13,7 +13,7 @@ import io.replicarouter.jdbc.LogicalConnection.Binding;
 import io.replicarouter.routing.ReadRequirement;
 import io.replicarouter.sql.Classification;
 import io.replicarouter.topology.Node;
-import io.replicarouter.topology.NodeRole;
+import io.replicarouter.NodeRole;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

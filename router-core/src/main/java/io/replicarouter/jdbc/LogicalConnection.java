@@ -11,7 +11,7 @@ import io.replicarouter.routing.RoutePlanner;
 import io.replicarouter.routing.Router;
 import io.replicarouter.sql.Classification;
 import io.replicarouter.topology.Node;
-import io.replicarouter.topology.NodeRole;
+import io.replicarouter.NodeRole;
 import io.replicarouter.topology.PoolExhausted;
 
 import java.sql.Array;

@@ -4,39 +4,36 @@ import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.balance.Candidate;
 import io.replicarouter.balance.LoadBalancer;
 import io.replicarouter.topology.Node;
+import io.replicarouter.topology.Topology;
+import io.replicarouter.topology.TopologyHolder;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Picks concrete nodes for planned statements: the primary, or a replica chosen by the balancer among those
- * the current {@link Topology} lists as eligible, that are up, and that meet the read's
- * {@link ReadRequirement}. Allocates nothing when every replica qualifies.
+ * the current {@link Topology} lists as eligible (and not drained), that are up, and that meet the read's
+ * {@link ReadRequirement}. Allocates nothing when every replica qualifies. Reads the topology the monitor
+ * publishes (one volatile load per decision); never writes it.
  */
 public final class Router {
 
-    private final AtomicReference<Topology> topology;
+    private final TopologyHolder topology;
     private final LoadBalancer balancer;
     private final NoReplicaPolicy noReplicaPolicy;
     private volatile boolean closed;
 
-    public Router(Topology topology, LoadBalancer balancer, NoReplicaPolicy noReplicaPolicy) {
-        this.topology = new AtomicReference<>(topology);
+    public Router(TopologyHolder topology, LoadBalancer balancer, NoReplicaPolicy noReplicaPolicy) {
+        this.topology = topology;
         this.balancer = balancer;
         this.noReplicaPolicy = noReplicaPolicy;
     }
 
     public Topology topology() {
         return topology.get();
-    }
-
-    /** Replaces the topology (role or eligibility changes). */
-    public void topology(Topology next) {
-        topology.set(next);
     }
 
     /** The data source is closing: failures are no longer retried nor taken for node failures. */
@@ -84,6 +81,9 @@ public final class Router {
     public Node chooseReplica(Node preferred, Node excluded, ReadRequirement requirement) {
         Topology t = topology.get();
         List<Node> replicas = t.replicas();
+        if (requirement.maxStalenessNanos() != Long.MAX_VALUE && topology.stale(t, System.nanoTime())) {
+            return null; // a staleness budget cannot be checked against lag figures the monitor stopped measuring
+        }
         if (preferred != null && preferred != excluded && replicas.contains(preferred)
                 && usable(preferred, requirement)) {
             return preferred;

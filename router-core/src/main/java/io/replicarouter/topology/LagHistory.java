@@ -6,39 +6,51 @@ package io.replicarouter.topology;
  * replay position. {@code now() - pg_last_xact_replay_timestamp()} alone grows without bound while nothing is
  * written, and would eject healthy replicas of a quiet database.
  *
- * <p>A ring of the positions at which the primary's LSN changed; written by the monitor thread only, read by
- * it too (the lag it computes is published through volatile fields of {@link Node}).
+ * <p>A ring of the positions at which the primary's LSN changed. Immutable, so that the monitor's round stays a
+ * pure function: {@link #record} returns a copy when the position changed (the ring is a few tens of KiB, copied
+ * at most once per monitor round) and the same instance when it did not.
  */
 public final class LagHistory {
 
     private final long[] times;
     private final long[] lsns;
-    private int size;
-    private int head; // index of the newest sample
+    private final int size;
+    private final int head; // index of the newest sample
 
     public LagHistory(int capacity) {
+        this(new long[checked(capacity)], new long[capacity], 0, 0);
+    }
+
+    private LagHistory(long[] times, long[] lsns, int size, int head) {
+        this.times = times;
+        this.lsns = lsns;
+        this.size = size;
+        this.head = head;
+    }
+
+    private static int checked(int capacity) {
         if (capacity < 2) {
             throw new IllegalArgumentException("capacity must be >= 2, was " + capacity);
         }
-        times = new long[capacity];
-        lsns = new long[capacity];
+        return capacity;
     }
 
-    /** Records the primary's position at {@code nanos}; only changes of position are kept. */
-    public void record(long nanos, long primaryLsn) {
+    /** This history with the primary's position at {@code nanos}; only changes of position are kept. */
+    public LagHistory record(long nanos, long primaryLsn) {
         if (size > 0 && Long.compareUnsigned(primaryLsn, lsns[head]) <= 0) {
-            return; // no new WAL (or a smaller value from a new primary's first sample): keep the first time seen
+            return this; // no new WAL (or a smaller value from a new primary's first sample): keep the first time seen
         }
-        head = size == 0 ? 0 : (head + 1) % times.length;
-        times[head] = nanos;
-        lsns[head] = primaryLsn;
-        size = Math.min(size + 1, times.length);
+        long[] t = times.clone();
+        long[] l = lsns.clone();
+        int h = size == 0 ? 0 : (head + 1) % t.length;
+        t[h] = nanos;
+        l[h] = primaryLsn;
+        return new LagHistory(t, l, Math.min(size + 1, t.length), h);
     }
 
-    /** Forgets everything (a new primary: positions of the old one mean nothing on the new timeline). */
-    public void clear() {
-        size = 0;
-        head = 0;
+    /** An empty history of the same capacity (a new primary: positions of the old one mean nothing on its timeline). */
+    public LagHistory clear() {
+        return new LagHistory(times.length);
     }
 
     /** The newest primary position, or 0 when none was recorded. */

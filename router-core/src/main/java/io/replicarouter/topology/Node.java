@@ -1,5 +1,6 @@
 package io.replicarouter.topology;
 
+import io.replicarouter.NodeRole;
 import io.replicarouter.balance.Candidate;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -45,8 +46,6 @@ public final class Node implements Candidate {
     private volatile long replaySampledAt;
     private volatile long lagNanos;
     private volatile long lagBytes;
-    private volatile boolean eligible = true;
-    private volatile boolean fenced;
 
     /** How the monitor opens its own connection to this node (never from the application's pool). */
     @FunctionalInterface
@@ -143,24 +142,6 @@ public final class Node implements Candidate {
         this.lagBytes = bytes;
     }
 
-    /** Whether the monitor lets this replica serve reads (lag within limits, reachable). */
-    public boolean eligible() {
-        return eligible;
-    }
-
-    public void eligible(boolean eligible) {
-        this.eligible = eligible;
-    }
-
-    /** A second primary that lost to the one on the higher timeline: gets no traffic at all. */
-    public boolean fenced() {
-        return fenced;
-    }
-
-    public void fenced(boolean fenced) {
-        this.fenced = fenced;
-    }
-
     public DataSource pool() {
         return pool;
     }
@@ -180,6 +161,11 @@ public final class Node implements Candidate {
      */
     public void trackLoad(boolean track) {
         this.trackLoad = track;
+    }
+
+    /** Whether {@link #outstanding()} is counted (see {@link #trackLoad}). */
+    public boolean tracksLoad() {
+        return trackLoad;
     }
 
     /** Borrowed connections now; 0 when load is not tracked (see {@link #trackLoad}). */

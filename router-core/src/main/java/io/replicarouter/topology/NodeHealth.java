@@ -23,6 +23,7 @@ public final class NodeHealth {
     private volatile long downUntil;
     private volatile boolean down;
     private volatile boolean closed;
+    private volatile String lastError;
 
     public NodeHealth(LongSupplier nanoClock, long coolDownNanos, Observer observer) {
         this.nanoClock = nanoClock;
@@ -35,6 +36,11 @@ public final class NodeHealth {
         return !down || nanoClock.getAsLong() - downUntil >= 0;
     }
 
+    /** The message of the failure that last marked the node down, {@code null} when none did. */
+    public String lastError() {
+        return lastError;
+    }
+
     /** The data source is closing: errors from its closing pools say nothing about the node. */
     public void close() {
         closed = true;
@@ -45,6 +51,7 @@ public final class NodeHealth {
             return;
         }
         downUntil = nanoClock.getAsLong() + coolDownNanos;
+        lastError = String.valueOf(cause.getMessage());
         if (!down) {
             down = true;
             observer.down(cause);

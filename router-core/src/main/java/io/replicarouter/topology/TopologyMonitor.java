@@ -1,15 +1,16 @@
 package io.replicarouter.topology;
 
+import io.replicarouter.NodeRole;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.consistency.PrimaryPosition;
-import io.replicarouter.routing.Router;
-import io.replicarouter.routing.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,60 +18,60 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Probes every node on a fixed interval (its own connections, one round trip each, all nodes in parallel),
- * decides roles and replica eligibility, and publishes a new immutable {@link Topology} to the router when
- * something changed. Runs on two daemon threads; {@link #close()} stops them and the probe connections.
+ * Probes every node on a fixed interval (its own connections, one round trip each, all nodes in parallel), lets
+ * {@link RoundRules} decide roles and replica eligibility, applies the {@link Effect}s (aborts the connections of
+ * hung nodes, logs, tells the listener) and publishes the next immutable {@link Topology} through the
+ * {@link TopologyHolder} once per round. Runs on two daemon threads; {@link #close()} stops them and the probe
+ * connections.
  */
 public final class TopologyMonitor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopologyMonitor.class);
 
-    private final Router router;
+    private final TopologyHolder holder;
     private final List<Node> nodes;
     private final List<Prober> probers = new ArrayList<>();
     private final List<Future<NodeStatus>> inFlight = new ArrayList<>();
-    private final LagPolicy lagPolicy;
-    private final long slowStartNanos;
+    private final RoundRules rules;
     private final RoutingListener listener;
     private final long intervalNanos;
     private final long probeTimeoutNanos;
-    private final LagHistory history = new LagHistory(4096);
-    private final long[] readmittedAt;
-    /** The node configured as the primary (-1 when roles are discovered), and which nodes were ever primary. */
-    private final int configuredPrimary;
-    private final boolean[] everPrimary;
-    /** Per node: the last probe error logged (WARN once per change), null while it answers. */
-    private final String[] loggedError;
-    private final boolean[] misconfigured;
+    private final Clock wallClock;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probePool;
     private final PrimaryPosition primaryPosition;
+    private MonitorState state;
     private volatile long systemId;
     private volatile boolean closed;
 
-    public TopologyMonitor(Router router, List<Node> nodes, Duration interval, Duration probeTimeout,
+    public TopologyMonitor(TopologyHolder holder, List<Node> nodes, Duration interval, Duration probeTimeout,
                            LagPolicy lagPolicy, Duration slowStart, RoutingListener listener,
                            PrimaryPosition primaryPosition) {
-        this.router = router;
+        this.holder = holder;
         this.primaryPosition = primaryPosition;
         this.nodes = List.copyOf(nodes);
-        this.lagPolicy = lagPolicy;
-        this.slowStartNanos = Math.max(1, slowStart.toNanos());
         this.listener = listener;
         this.intervalNanos = interval.toNanos();
         this.probeTimeoutNanos = probeTimeout.toNanos();
-        this.readmittedAt = new long[nodes.size()];
-        Node configured = router.topology().primary();
-        this.configuredPrimary = configured == null ? -1 : configured.index();
-        this.everPrimary = new boolean[nodes.size()];
-        this.loggedError = new String[nodes.size()];
-        this.misconfigured = new boolean[nodes.size()];
+        this.wallClock = Clock.systemUTC();
+        Node configured = holder.get().primary();
+        this.rules = new RoundRules(this.nodes.stream().map(Node::name).toList(),
+                configured == null ? -1 : configured.index(), lagPolicy, slowStart.toNanos());
+        this.state = rules.initial(this.nodes.stream().map(Node::role).toList());
         for (Node n : this.nodes) {
             probers.add(new Prober(n, (int) Math.max(1, probeTimeout.toMillis())));
             inFlight.add(null);
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "replica-router-monitor"));
         this.probePool = Executors.newFixedThreadPool(nodes.size(), r -> daemon(r, "replica-router-probe"));
+    }
+
+    /**
+     * How old the monitor's last round may be before what it says is stale: three intervals beyond the longest a
+     * round may take (a probe that hangs holds its round for the probe timeout and half a second more).
+     */
+    public static long staleAfterNanos(Duration interval, Duration probeTimeout) {
+        return 3 * interval.toNanos() + probeTimeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -108,186 +109,106 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    /** One round of probes and the topology it implies. Runs on the monitor thread (or once at start). */
+    /** One round of probes, the decisions they imply, and their effects. Runs on the monitor thread (or once at start). */
     synchronized void round() {
         if (closed) {
             return;
         }
         List<NodeStatus> statuses = probeAll();
         long now = System.nanoTime();
+        RoundRules.Round round = rules.next(state, statuses, now);
+        MonitorState next = round.state();
+        // The new state first (borrows from a node that stopped answering fail at once, writes see a lost primary
+        // as gone), then the effects: a statement failing because its connection was aborted, a listener told of a
+        // change, both find the topology that explains it.
         for (Node node : nodes) {
-            reachability(node, statuses.get(node.index()), now);
-        }
-        Topology current = router.topology();
-        int currentPrimary = current.primary() == null ? -1 : current.primary().index();
-        RoleResolver.Roles roles = RoleResolver.resolve(statuses, currentPrimary);
-
-        Node primary = roles.primary() >= 0 ? nodes.get(roles.primary()) : null;
-        if (primary != null) {
-            everPrimary[primary.index()] = true;
-        }
-        checkConfiguredPrimary(statuses);
-        if (primary != current.primary()) {
-            String from = current.primary() == null ? null : current.primary().name();
-            String to = primary == null ? null : primary.name();
-            if (primary != null && current.primary() != null) {
-                history.clear(); // positions of the old timeline
-                primaryPosition.reset();
+            NodeView v = next.node(node.index());
+            node.unreachable(v.unreachable());
+            if (node.role() != v.role()) {
+                node.role(v.role());
             }
-            log.info("primary changed: {} -> {}", from, to);
-            listener.primaryChanged(from, to);
-        }
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            boolean fence = roles.fenced().contains(i);
-            if (fence && !node.fenced()) {
-                String why = roles.reasons().get(roles.fenced().indexOf(i));
-                log.warn("node {} fenced: {}", node.name(), why);
-                listener.nodeFenced(node.name(), why);
+            if (v.sampled()) {
+                NodeStatus s = statuses.get(node.index());
+                node.observeReplay(s.replayLsn(), s.observedAt());
+                node.lag(v.lagNanos(), v.lagBytes());
             }
-            node.fenced(fence);
         }
-        if (primary != null) {
-            NodeStatus ps = statuses.get(primary.index());
-            primary.role(NodeRole.PRIMARY);
-            history.record(ps.observedAt(), ps.currentLsn());
+        if (round.effects().stream().anyMatch(e -> e instanceof Effect.PrimaryChanged p && p.newTimeline())) {
+            primaryPosition.reset(); // positions of the old timeline
+        }
+        if (next.primary() >= 0) {
+            NodeStatus ps = statuses.get(next.primary());
             primaryPosition.observe(ps.currentLsn(), ps.observedAt());
-            if (ps.systemId() != 0) {
-                systemId = ps.systemId();
-            }
         }
+        systemId = next.systemId();
+        state = next;
+        holder.publish(topology(next));
+        for (Effect effect : round.effects()) {
+            apply(effect);
+        }
+    }
+
+    /** The immutable topology the router reads, from the round's state. */
+    private Topology topology(MonitorState s) {
+        Node primary = s.primary() >= 0 ? nodes.get(s.primary()) : null;
         List<Node> eligible = new ArrayList<>();
         List<Node> slow = new ArrayList<>();
         List<Long> slowBegin = new ArrayList<>();
         for (Node node : nodes) {
-            NodeStatus s = statuses.get(node.index());
-            if (node == primary) {
+            NodeView v = s.node(node.index());
+            if (node == primary || !v.eligible()) {
                 continue;
             }
-            boolean serves = s.reachable() && s.inRecovery() && !node.fenced() && !misconfigured[node.index()];
-            if (serves) {
-                node.role(NodeRole.REPLICA);
-                node.observeReplay(s.replayLsn(), s.observedAt());
-                long lagBytes = Math.max(0, history.latestLsn() - s.replayLsn());
-                long lagNanos = history.lagNanos(now, s.replayLsn());
-                node.lag(lagNanos, lagBytes);
-                serves = lagPolicy.eligible(node.eligible(), lagNanos, lagBytes);
-                if (!serves && node.eligible()) {
-                    eject(node, "lag " + lagNanos / 1_000_000 + " ms / " + lagBytes + " bytes");
-                }
-            } else if (node.eligible() && node.role() == NodeRole.REPLICA) {
-                eject(node, !s.reachable() ? "unreachable: " + s.error() : node.fenced() ? "fenced"
-                        : misconfigured[node.index()] ? "configured as the primary, but a standby" : "not in recovery");
-            } else {
-                node.eligible(false); // a (former) primary: never in rotation until it is a replica
-            }
-            if (serves) {
-                if (!node.eligible()) {
-                    node.eligible(true);
-                    readmittedAt[node.index()] = now;
-                    log.info("replica {} back in rotation (slow start {} ms)", node.name(), slowStartNanos / 1_000_000);
-                    listener.replicaReadmitted(node.name());
-                }
-                eligible.add(node);
-                if (readmittedAt[node.index()] != 0 && now - readmittedAt[node.index()] < slowStartNanos) {
-                    slow.add(node);
-                    slowBegin.add(readmittedAt[node.index()]);
-                }
+            eligible.add(node);
+            if (v.slowStarting(s.at(), rules.slowStartNanos())) {
+                slow.add(node);
+                slowBegin.add(v.readmittedAt());
             }
         }
-        Topology next = new Topology(primary, eligible, nodes, slow,
-                slowBegin.stream().mapToLong(Long::longValue).toArray(), slowStartNanos,
-                primary == null ? noPrimaryReason(statuses) : null);
-        if (!sameAs(current, next)) {
-            router.topology(next);
-        }
+        return new Topology(primary, eligible, nodes, slow, slowBegin.stream().mapToLong(Long::longValue).toArray(),
+                rules.slowStartNanos(), s.noPrimaryReason(), Set.of(), s, wallClock.instant());
     }
 
-    /**
-     * Publishes whether the node answered. A node that stopped answering (probe timed out, connection lost) has
-     * its connections aborted, so statements blocked on it fail now rather than when TCP gives up; new borrows
-     * fail at once until it answers again. The cause is logged once per change.
-     */
-    private void reachability(Node node, NodeStatus s, long now) {
-        int i = node.index();
-        if (s.reachable()) {
-            if (node.unreachable() != null) {
-                node.unreachable(null);
+    private void apply(Effect effect) {
+        if (effect instanceof Effect.Unreachable u) {
+            Node node = nodes.get(u.node());
+            int aborted = u.hung() ? node.abortConnections(u.error()) : 0;
+            if (u.log()) {
+                if (aborted > 0) {
+                    log.warn("node {} does not answer: {}; aborted its {} open connections (statements on them fail"
+                            + " with SQLState 08007, reads are retried elsewhere)", node.name(), u.error(), aborted);
+                } else {
+                    log.warn("node {} does not answer: {}", node.name(), u.error());
+                }
             }
-            if (loggedError[i] != null) {
-                loggedError[i] = null;
-                log.info("node {} answers again", node.name());
+            if (u.first() || aborted > 0) {
+                listener.nodeUnreachable(node.name(), u.error(), aborted);
             }
-            return;
-        }
-        Node.Unreachable was = node.unreachable();
-        node.unreachable(new Node.Unreachable(s.error(), was == null ? now : was.since(), s.hung()));
-        int aborted = s.hung() ? node.abortConnections(s.error()) : 0;
-        if (!s.error().equals(loggedError[i])) {
-            loggedError[i] = s.error();
-            if (aborted > 0) {
-                log.warn("node {} does not answer: {}; aborted its {} open connections (statements on them fail"
-                        + " with SQLState 08007, reads are retried elsewhere)", node.name(), s.error(), aborted);
-            } else {
-                log.warn("node {} does not answer: {}", node.name(), s.error());
-            }
-        }
-        if (was == null || aborted > 0) {
-            listener.nodeUnreachable(node.name(), s.error(), aborted);
-        }
-    }
-
-    /**
-     * The node configured as the primary reports recovery although it never was the primary here: its URL points
-     * at a standby. It gets no traffic (neither writes nor reads) until it is a primary.
-     */
-    private void checkConfiguredPrimary(List<NodeStatus> statuses) {
-        if (configuredPrimary < 0) {
-            return;
-        }
-        NodeStatus s = statuses.get(configuredPrimary);
-        boolean wrong = s.reachable() && s.inRecovery() && !everPrimary[configuredPrimary];
-        if (wrong && !misconfigured[configuredPrimary]) {
-            Node node = nodes.get(configuredPrimary);
+        } else if (effect instanceof Effect.Answers a) {
+            log.info("node {} answers again", name(a.node()));
+        } else if (effect instanceof Effect.PrimaryChanged p) {
+            String from = p.from() < 0 ? null : name(p.from());
+            String to = p.to() < 0 ? null : name(p.to());
+            log.info("primary changed: {} -> {}", from, to);
+            listener.primaryChanged(from, to);
+        } else if (effect instanceof Effect.Fenced f) {
+            log.warn("node {} fenced: {}", name(f.node()), f.why());
+            listener.nodeFenced(name(f.node()), f.why());
+        } else if (effect instanceof Effect.Misconfigured m) {
             log.warn("node {} is configured as the primary but is a standby (pg_is_in_recovery() = true): it gets no"
                     + " traffic; check its URL, or give every node with node(...) to let the router discover roles",
-                    node.name());
+                    name(m.node()));
+        } else if (effect instanceof Effect.Ejected e) {
+            log.warn("replica {} out of rotation: {}", name(e.node()), e.why());
+            listener.replicaEjected(name(e.node()), e.why());
+        } else if (effect instanceof Effect.Readmitted r) {
+            log.info("replica {} back in rotation (slow start {} ms)", name(r.node()), rules.slowStartNanos() / 1_000_000);
+            listener.replicaReadmitted(name(r.node()));
         }
-        misconfigured[configuredPrimary] = wrong;
     }
 
-    /** What the nodes answered, for the error a write gets while there is no primary. */
-    private String noPrimaryReason(List<NodeStatus> statuses) {
-        StringBuilder sb = new StringBuilder("no node answers as primary: ");
-        for (Node node : nodes) {
-            NodeStatus s = statuses.get(node.index());
-            if (node.index() > 0) {
-                sb.append("; ");
-            }
-            sb.append(node.name()).append(' ');
-            if (!s.reachable()) {
-                sb.append("does not answer: ").append(s.error());
-            } else if (misconfigured[node.index()]) {
-                sb.append("is configured as the primary but is a standby (check its URL)");
-            } else if (node.fenced()) {
-                sb.append("is fenced");
-            } else {
-                sb.append(s.inRecovery() ? "is a standby" : "claims primary");
-            }
-        }
-        return sb.toString();
-    }
-
-    private void eject(Node node, String why) {
-        node.eligible(false);
-        log.warn("replica {} out of rotation: {}", node.name(), why);
-        listener.replicaEjected(node.name(), why);
-    }
-
-    private static boolean sameAs(Topology a, Topology b) {
-        return a.primary() == b.primary() && a.replicas().equals(b.replicas())
-                && a.slowStarting().equals(b.slowStarting()) && a.slowStarting().isEmpty()
-                && a.noPrimaryReason().equals(b.noPrimaryReason());
+    private String name(int index) {
+        return nodes.get(index).name();
     }
 
     private List<NodeStatus> probeAll() {
