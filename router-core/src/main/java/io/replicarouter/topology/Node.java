@@ -207,7 +207,7 @@ public final class Node implements Candidate {
             throw e;
         }
         if (!recordedAtOpen) {
-            connections.add(c);
+            connections.track(c);
         }
         if (trackLoad) {
             outstanding.incrementAndGet();
@@ -245,9 +245,6 @@ public final class Node implements Candidate {
     /** Returns a physical connection borrowed with {@link #borrow()}. */
     public void giveBack(Connection c) throws SQLException {
         try {
-            if (!recordedAtOpen) {
-                connections.remove(c);
-            }
             c.close();
         } finally {
             if (trackLoad) {

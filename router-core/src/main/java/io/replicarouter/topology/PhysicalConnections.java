@@ -13,8 +13,9 @@ import java.util.concurrent.Executor;
  *
  * <p>For the pools the router creates, connections are recorded when the pool <em>opens</em> them (see
  * {@link RecordingDataSource}), which costs nothing per borrow. For a DataSource the application passed in,
- * the router cannot see the pool's connections: it records each connection while it is borrowed instead.
- * Thread-safe.
+ * the router cannot see the pool open connections: each borrowed one is unwrapped to the driver's connection
+ * underneath (HikariCP's proxy is new per borrow, the driver's connection is not) and recorded the first time
+ * it is seen — a lock-free lookup per borrow, no write. Thread-safe.
  */
 public final class PhysicalConnections {
 
@@ -44,9 +45,20 @@ public final class PhysicalConnections {
         return last != 0 && now - last <= nanos;
     }
 
-    /** Forgets a connection (given back, or found closed). */
-    public void remove(Connection c) {
-        open.remove(c);
+    /**
+     * Records the driver connection under a connection borrowed from a pool the router did not make, if it is
+     * not known yet.
+     */
+    public void track(Connection borrowed) {
+        Connection raw;
+        try {
+            raw = borrowed.unwrap(Connection.class);
+        } catch (SQLException | RuntimeException e) {
+            raw = borrowed;
+        }
+        if (!open.contains(raw)) {
+            add(raw);
+        }
     }
 
     /** The recorded connections not yet closed. */
