@@ -43,7 +43,8 @@ final class Prober implements AutoCloseable {
                 connection.setNetworkTimeout(Runnable::run, timeoutMillis);
             }
             try (Statement s = connection.createStatement()) {
-                s.setQueryTimeout(Math.max(1, (timeoutMillis + 999) / 1000));
+                // No query timeout: on a hung server its cancel request hangs too (pgjdbc opens a new connection for
+                // it and waits for the server to close it); the connection's network timeout bounds the probe.
                 // The time the question was sent: every position in the answer is at least what it was then.
                 long sent = System.nanoTime();
                 try (ResultSet rs = s.executeQuery(query)) {
