@@ -33,7 +33,7 @@ public final class StubDriver implements Driver {
 
     @Override
     public Connection connect(String url, Properties info) {
-        return acceptsURL(url) ? new StubConnection() : null;
+        return acceptsURL(url) ? new StubConnection(url.substring("jdbc:stub:".length()).startsWith("replica")) : null;
     }
 
     @Override
@@ -66,9 +66,19 @@ public final class StubDriver implements Driver {
         throw new SQLFeatureNotSupportedException();
     }
 
+    /**
+     * A connection to a stub node: a name starting with "replica" answers the router's probe as a caught-up
+     * standby, any other as the primary (same cluster, timeline 1), so the router's replica read path is what a
+     * benchmark measures.
+     */
     static final class StubConnection extends AbstractStubConnection {
+        final boolean standby;
         private boolean autoCommit = true;
         private boolean closed;
+
+        StubConnection(boolean standby) {
+            this.standby = standby;
+        }
 
         @Override
         public PreparedStatement prepareStatement(String sql) {
@@ -140,6 +150,7 @@ public final class StubDriver implements Driver {
     }
 
     static final class StubResultSet extends AbstractStubResultSet {
+        private static final String LSN = "0/1000";
         private final Statement statement;
         private boolean consumed;
 
@@ -159,6 +170,32 @@ public final class StubDriver implements Driver {
         @Override
         public long getLong(int column) {
             return 42L;
+        }
+
+        private boolean standby() {
+            try {
+                return ((StubConnection) statement.getConnection()).standby;
+            } catch (java.sql.SQLException | ClassCastException e) {
+                return false;
+            }
+        }
+
+        /** The probe's pg_is_in_recovery(). */
+        @Override
+        public boolean getBoolean(int column) {
+            return column == 1 && standby();
+        }
+
+        /** The probe's positions: the primary's current LSN (null on a standby), the replay LSN. */
+        @Override
+        public String getString(int column) {
+            return column == 2 ? (standby() ? null : LSN) : column == 3 ? (standby() ? LSN : null) : null;
+        }
+
+        /** The probe's timeline. */
+        @Override
+        public int getInt(int column) {
+            return 1;
         }
 
         @Override
