@@ -13,6 +13,26 @@ public interface RoutingListener {
     RoutingListener NONE = new RoutingListener() {
     };
 
+    /**
+     * One listener that passes every event to each of {@code listeners}, in order (e.g. a metrics binder and an
+     * application's own). Each is guarded on its own: one that throws is logged and the others still hear the
+     * event. {@link #NONE} members are left out; with none left the result is {@link #NONE}.
+     *
+     * @throws IllegalArgumentException when a listener is null
+     */
+    static RoutingListener composite(RoutingListener... listeners) {
+        java.util.List<RoutingListener> members = new java.util.ArrayList<>();
+        for (RoutingListener l : listeners) {
+            if (l == null) {
+                throw new IllegalArgumentException("composite: a listener is null (use RoutingListener.NONE)");
+            }
+            if (l != NONE) {
+                members.add(l);
+            }
+        }
+        return members.isEmpty() ? NONE : members.size() == 1 ? members.get(0) : new CompositeListener(members);
+    }
+
     /** A statement (or a transaction's first statement) was sent to {@code node}. */
     default void routed(String node, RouteReason reason) {
     }
