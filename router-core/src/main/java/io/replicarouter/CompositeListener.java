@@ -22,9 +22,9 @@ final class CompositeListener implements RoutingListener {
     }
 
     @Override
-    public void routed(String node, RouteReason reason) {
+    public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState, int attempt) {
         for (RoutingListener l : listeners) {
-            l.routed(node, reason);
+            l.executed(node, reason, write, elapsedNanos, sqlState, attempt);
         }
     }
 

@@ -17,11 +17,12 @@ final class GuardedListener implements RoutingListener {
     }
 
     @Override
-    public void routed(String node, RouteReason reason) {
+    public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
+                         int attempt) {
         try {
-            delegate.routed(node, reason);
+            delegate.executed(node, reason, write, elapsedNanos, sqlState, attempt);
         } catch (RuntimeException e) {
-            log.warn("routing listener {} failed on routed: {}", delegate, e.toString());
+            log.warn("routing listener {} failed on executed: {}", delegate, e.toString());
         }
     }
 

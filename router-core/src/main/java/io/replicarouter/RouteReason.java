@@ -1,6 +1,6 @@
 package io.replicarouter;
 
-/** Why a statement went where it went; reported to {@link RoutingListener#routed}. */
+/** Why a statement went where it went; reported to {@link RoutingListener#executed}. */
 public enum RouteReason {
     /** An autocommit statement classified as a read. */
     READ,

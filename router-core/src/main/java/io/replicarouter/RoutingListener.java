@@ -33,8 +33,21 @@ public interface RoutingListener {
         return members.isEmpty() ? NONE : members.size() == 1 ? members.get(0) : new CompositeListener(members);
     }
 
-    /** A statement (or a transaction's first statement) was sent to {@code node}. */
-    default void routed(String node, RouteReason reason) {
+    /**
+     * A statement ran on {@code node}: fired once per attempt, after it (a read retried elsewhere fires once for
+     * the failed attempt and once for the next), never for a statement that was not sent. Only primitives and
+     * constants, so a metrics binder can record it without allocating, and nothing is measured or built when no
+     * listener is set.
+     *
+     * @param node         where it ran (or was to run, when borrowing its connection failed)
+     * @param reason       why it went there ({@link RouteReason#RETRY} for a retried read's later attempts)
+     * @param write        whether the statement was anything but a recognised read
+     * @param elapsedNanos how long the attempt took, borrowing the connection included
+     * @param sqlState     {@code null} when it succeeded; else the failure's SQLState, or "" when it has none
+     * @param attempt      1 for the first attempt, 2 and 3 for retries
+     */
+    default void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
+                          int attempt) {
     }
 
     /** A read failed on {@code failedNode} before returning rows and is retried on {@code nextNode}. */

@@ -58,7 +58,8 @@ final class ClusterFixture implements AutoCloseable {
         }
 
         @Override
-        public void routed(String node, RouteReason reason) {
+        public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
+                             int attempt) {
             routed.add(node + ":" + reason);
         }
 

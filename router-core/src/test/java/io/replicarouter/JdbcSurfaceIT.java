@@ -16,6 +16,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -193,6 +194,39 @@ class JdbcSurfaceIT {
                 }
             }
         }
+    }
+
+    @Test
+    void oneExecutionEventAfterEachAttemptWithItsOutcome(EmbeddedCluster cluster) throws Exception {
+        List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Long> elapsed = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RoutingListener listener = new RoutingListener() {
+            @Override
+            public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
+                                 int attempt) {
+                events.add(node.replaceAll("[0-9]", "") + ":" + reason + ":" + (write ? "w" : "r") + ":" + sqlState
+                        + ":" + attempt);
+                elapsed.add(elapsedNanos);
+            }
+        };
+        try (RoutingDataSource ds = ClusterFixture.byUrl(cluster).listener(listener).build();
+             Connection c = ds.getConnection()) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_sleep(0.2)")) {
+                rs.next();
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE IF NOT EXISTS executed_events (id int)");
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO no_such_table VALUES (1)"))
+                        .isInstanceOf(SQLException.class);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+                ps.getMetaData(); // describes: not an execution
+            }
+        }
+        assertThat(events).containsExactly("replica:READ:r:null:1", "primary:WRITE:w:null:1",
+                "primary:WRITE:w:42P01:1");
+        // Fired after the statement ran: its time includes the 200 ms sleep.
+        assertThat(elapsed.get(0)).isGreaterThanOrEqualTo(200_000_000L);
     }
 
     private static String applicationName(Connection c) throws SQLException {

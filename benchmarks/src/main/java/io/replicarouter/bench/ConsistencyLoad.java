@@ -153,7 +153,8 @@ public final class ConsistencyLoad {
         final ThreadLocal<Boolean> afterWrite = ThreadLocal.withInitial(() -> false);
 
         @Override
-        public void routed(String node, RouteReason reason) {
+        public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
+                             int attempt) {
             if (!afterWrite.get()) {
                 return;
             }

@@ -82,7 +82,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
     record Binding(Node node, RouteReason reason, boolean retryable, ReadRequirement requirement) {
     }
 
-    /** Plans and binds a statement; reports the decision. */
+    /** Plans and binds a statement (the statement reports its execution). */
     Binding route(Classification c) throws SQLException {
         checkOpen();
         Plan plan = RoutePlanner.plan(this, c, ctx.forcedPrimary().getAsBoolean());
@@ -111,7 +111,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
             txReason = reason;
             txWrote = false;
         }
-        report(node, reason);
         return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ, requirement);
     }
 
@@ -183,7 +182,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (listener != RoutingListener.NONE) {
             listener.retried(bad.name(), next.name(), cause);
         }
-        report(next, RouteReason.RETRY);
         return new Binding(next, RouteReason.RETRY, !lastChance, failed.requirement());
     }
 
@@ -205,7 +203,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (listener != RoutingListener.NONE) {
             listener.retried(busy.name(), next.name(), cause);
         }
-        report(next, RouteReason.RETRY);
         return new Binding(next, RouteReason.RETRY, false, failed.requirement());
     }
 
@@ -248,13 +245,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     void lastReplica(Node node) {
         lastReplica = node;
-    }
-
-    private void report(Node node, RouteReason reason) {
-        RoutingListener listener = ctx.listener();
-        if (listener != RoutingListener.NONE) {
-            listener.routed(node.name(), reason);
-        }
     }
 
     RoutingContext context() {
@@ -379,7 +369,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
             txNode = primary;
             txReason = RouteReason.PRIMARY_ONLY_API;
         }
-        report(primary, RouteReason.PRIMARY_ONLY_API);
         physical(primary);
         opaque();
         return primary;

@@ -1,5 +1,6 @@
 package io.replicarouter.jdbc;
 
+import io.replicarouter.RoutingListener;
 import io.replicarouter.sql.Classification;
 import io.replicarouter.sql.Hint;
 import io.replicarouter.sql.StatementType;
@@ -75,20 +76,31 @@ class LogicalStatement implements Statement {
             throw copyRefused();
         }
         LogicalConnection.Binding b = conn.route(c);
-        boolean measure = conn.context().measureLatency();
+        RoutingListener listener = conn.context().listener();
+        boolean observed = listener != RoutingListener.NONE;
+        boolean latency = conn.context().measureLatency();
+        boolean measure = observed || latency;
+        boolean write = !c.isRead();
         for (int attempt = 1; ; attempt++) {
             Node node = b.node();
+            long start = measure ? System.nanoTime() : 0L;
             Statement physical;
             try {
                 physical = physicalFor(node);
             } catch (PoolExhausted e) {
                 conn.context().listener().poolExhausted(node.name());
+                if (observed) {
+                    listener.executed(node.name(), b.reason(), write, System.nanoTime() - start, state(e), attempt);
+                }
                 if (b.retryable() && retryAllowed()) {
                     b = conn.retryBusy(b, e);
                     continue;
                 }
                 throw e;
             } catch (SQLException e) {
+                if (observed) {
+                    listener.executed(node.name(), b.reason(), write, System.nanoTime() - start, state(e), attempt);
+                }
                 if (b.retryable() && retryAllowed() && SqlErrors.isConnectionFailure(e)) {
                     b = conn.retry(b, e, attempt);
                     continue;
@@ -97,18 +109,26 @@ class LogicalStatement implements Statement {
             }
             int epoch = node.abortEpoch();
             currentNode = node;
-            long start = measure ? System.nanoTime() : 0L;
             try {
                 T result = exec.run(physical);
                 current = physical;
                 conn.succeeded(b, c);
                 if (measure) {
-                    node.recordLatency(System.nanoTime() - start);
+                    long elapsed = System.nanoTime() - start;
+                    if (latency) {
+                        node.recordLatency(elapsed);
+                    }
+                    if (observed) {
+                        listener.executed(node.name(), b.reason(), write, elapsed, null, attempt);
+                    }
                 }
                 node.health().markUp();
                 return result;
             } catch (SQLException e) {
                 current = physical;
+                if (observed) {
+                    listener.executed(node.name(), b.reason(), write, System.nanoTime() - start, state(e), attempt);
+                }
                 if (b.retryable() && retryAllowed() && SqlErrors.isRetryable(e)) {
                     b = conn.retry(b, e, attempt);
                     continue;
@@ -116,6 +136,11 @@ class LogicalStatement implements Statement {
                 throw conn.failed(node, e, node.abortEpoch() != epoch, c.isRead());
             }
         }
+    }
+
+    /** A failure's SQLState for {@link RoutingListener#executed}: "" when the driver gave none. */
+    private static String state(SQLException e) {
+        return e.getSQLState() == null ? "" : e.getSQLState();
     }
 
     /**
