@@ -12,6 +12,6 @@ import java.time.Duration;
  * @param maxStaleness the {@code max-staleness} the caller tolerates, or {@code null} when not given
  */
 public record Hint(boolean forcePrimary, Duration maxStaleness) {
-  /** No hint at all. */
-  public static final Hint NONE = new Hint(false, null);
+    /** No hint at all. */
+    public static final Hint NONE = new Hint(false, null);
 }

@@ -11,19 +11,19 @@ package io.replicarouter.sql;
  */
 record Token(TokenKind kind, String text, String value, int start, int end) {
 
-  boolean isWord(String lowerCase) {
-    return kind == TokenKind.WORD && value.equals(lowerCase);
-  }
+    boolean isWord(String lowerCase) {
+        return kind == TokenKind.WORD && value.equals(lowerCase);
+    }
 
-  boolean isPunct(char c) {
-    return kind == TokenKind.PUNCT && text.charAt(0) == c;
-  }
+    boolean isPunct(char c) {
+        return kind == TokenKind.PUNCT && text.charAt(0) == c;
+    }
 
-  boolean isComment() {
-    return kind == TokenKind.LINE_COMMENT || kind == TokenKind.BLOCK_COMMENT;
-  }
+    boolean isComment() {
+        return kind == TokenKind.LINE_COMMENT || kind == TokenKind.BLOCK_COMMENT;
+    }
 
-  boolean isName() {
-    return kind == TokenKind.WORD || kind == TokenKind.QUOTED_IDENT;
-  }
+    boolean isName() {
+        return kind == TokenKind.WORD || kind == TokenKind.QUOTED_IDENT;
+    }
 }
