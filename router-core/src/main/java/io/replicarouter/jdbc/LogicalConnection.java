@@ -178,11 +178,16 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (next == bad) {
             throw cause;
         }
+        return retryOn(bad, next, cause, !lastChance, failed.requirement());
+    }
+
+    /** The binding of a retried read's next attempt, told to the listener. */
+    private Binding retryOn(Node from, Node next, SQLException cause, boolean retryable, ReadRequirement requirement) {
         RoutingListener listener = ctx.listener();
         if (listener != RoutingListener.NONE) {
-            listener.retried(bad.name(), next.name(), cause);
+            listener.retried(from.name(), next.name(), cause);
         }
-        return new Binding(next, RouteReason.RETRY, !lastChance, failed.requirement());
+        return new Binding(next, RouteReason.RETRY, retryable, requirement);
     }
 
     /**
@@ -199,11 +204,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (next == null) {
             throw cause;
         }
-        RoutingListener listener = ctx.listener();
-        if (listener != RoutingListener.NONE) {
-            listener.retried(busy.name(), next.name(), cause);
-        }
-        return new Binding(next, RouteReason.RETRY, false, failed.requirement());
+        return retryOn(busy, next, cause, false, failed.requirement());
     }
 
     /**
@@ -541,13 +542,12 @@ public final class LogicalConnection implements Connection, ConnectionState {
             SQLException broken = endTransaction(node);
             if (broken != null) {
                 this.autoCommit = true;
-                throw new SQLNonTransientConnectionException("[" + node.name() + "] the transaction was not"
-                        + " committed: its connection failed during it (" + broken.getMessage() + ")",
-                        "08006", broken);
+                throw notCommitted(node, broken);
             }
-            txNode = node;
-            physical(node).setAutoCommit(true); // commits the running transaction, as JDBC requires
-            txNode = null;
+            Connection c = physical[node.index()];
+            if (c != null) {
+                c.setAutoCommit(true); // commits the running transaction, as JDBC requires
+            }
             if (txWrote || opaqueWrites) {
                 txWrote = false;
                 scope(true).markWrite(System.nanoTime());
@@ -572,9 +572,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             Node node = txNode;
             SQLException broken = endTransaction(node);
             if (broken != null) {
-                throw new SQLNonTransientConnectionException("[" + node.name() + "] the transaction was not"
-                        + " committed: its connection failed during it (" + broken.getMessage() + ")",
-                        "08006", broken);
+                throw notCommitted(node, broken);
             }
             try {
                 physical[node.index()].commit();
@@ -592,6 +590,11 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 scope(true).markWrite(System.nanoTime()); // the commit record comes after every write
             }
         }
+    }
+
+    private static SQLException notCommitted(Node node, SQLException broken) {
+        return new SQLNonTransientConnectionException("[" + node.name() + "] the transaction was not committed: its"
+                + " connection failed during it (" + broken.getMessage() + ")", "08006", broken);
     }
 
     /**

@@ -285,11 +285,6 @@ public final class Node implements Candidate {
         return abortReason;
     }
 
-    /** The open driver connections known for this node (for tests and diagnostics). */
-    public int openConnections() {
-        return connections.count();
-    }
-
     /** Folds one observed statement time into the latency average (weight 1/8, as TCP's SRTT). */
     public void recordLatency(long nanos) {
         long old = latencyNanos;

@@ -61,12 +61,6 @@ public final class PhysicalConnections {
         }
     }
 
-    /** The recorded connections not yet closed. */
-    public int count() {
-        prune();
-        return open.size();
-    }
-
     private void prune() {
         open.removeIf(PhysicalConnections::closed);
     }

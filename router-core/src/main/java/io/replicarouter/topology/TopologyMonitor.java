@@ -1,6 +1,5 @@
 package io.replicarouter.topology;
 
-import io.replicarouter.NodeRole;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.consistency.PrimaryPosition;
 import org.slf4j.Logger;
