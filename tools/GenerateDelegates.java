@@ -60,7 +60,7 @@ public class GenerateDelegates {
         sb.append("@SuppressWarnings(\"deprecation\")\n");
         sb.append("abstract class ").append(name).append(" extends LogicalStatement implements java.sql.PreparedStatement {\n\n");
         sb.append("    final Params params = new Params();\n\n");
-        sb.append("    ").append(name).append("(LogicalConnection conn, Factory factory) {\n        super(conn, factory);\n    }\n");
+        sb.append("    ").append(name).append("(LogicalConnection conn, String sql, Factory factory) {\n        super(conn, sql, factory);\n    }\n");
         for (Method m : methods(java.sql.PreparedStatement.class).values()) {
             Class<?>[] types = m.getParameterTypes();
             if (m.getDeclaringClass() != java.sql.PreparedStatement.class || !m.getName().startsWith("set")

@@ -402,8 +402,8 @@ public final class RoutingDataSourceBuilder {
             monitor = new TopologyMonitor(holder, all, monitorInterval, probeTimeout, lagPolicy, slowStart, events,
                     primaryPosition);
         }
-        RoutingContext ctx = new RoutingContext(router, classifier, events, forced, measureLatency, consistency,
-                maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition, new IgnoredTokens(events));
+        RoutingContext ctx = new RoutingContext(router, all.size(), classifier, events, forced, measureLatency,
+                consistency, maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition, new IgnoredTokens(events));
         String description = describe();
         if (monitor != null) {
             try {

@@ -9,7 +9,6 @@ import io.replicarouter.consistency.ReadChoice;
 import io.replicarouter.consistency.ReadContext;
 import io.replicarouter.consistency.ScopeState;
 import io.replicarouter.consistency.ScopedReads;
-import io.replicarouter.jdbc.LogicalConnection.Binding;
 import io.replicarouter.routing.ReadRequirement;
 import io.replicarouter.sql.Classification;
 import io.replicarouter.topology.Node;
@@ -33,15 +32,14 @@ final class ConsistentReads implements ReadContext<Node> {
     private final LogicalConnection conn;
     private final RoutingContext ctx;
 
-    private ConsistentReads(LogicalConnection conn) {
+    ConsistentReads(LogicalConnection conn) {
         this.conn = conn;
         this.ctx = conn.context();
     }
 
     /** A replica for a read (autocommit or the first statement of a read-only transaction), or the fallback. */
-    static Binding route(LogicalConnection conn, Classification c) throws SQLException {
-        ReadChoice<Node> read = READS.route(new ConsistentReads(conn), c.hint().maxStaleness());
-        return new Binding(read.node(), read.reason(), false, read.requirement());
+    ReadChoice<Node> route(Classification c) throws SQLException {
+        return READS.route(this, c.hint().maxStaleness());
     }
 
     @Override
@@ -128,7 +126,7 @@ final class ConsistentReads implements ReadContext<Node> {
         }
     }
 
-    /** On the router's connection to the replica; a connection failure marks it down and releases it. */
+    /** On the logical connection's own connection to the replica; a failure releases it (a connection failure marks it down). */
     @Override
     public long askReplayLsn(Node replica) {
         try {
@@ -141,10 +139,7 @@ final class ConsistentReads implements ReadContext<Node> {
                 return lsn;
             }
         } catch (SQLException e) {
-            if (SqlErrors.isConnectionFailure(e)) {
-                replica.health().markDown(e);
-            }
-            conn.release(replica);
+            conn.brokenOutsideStatement(replica, e);
             return 0;
         }
     }

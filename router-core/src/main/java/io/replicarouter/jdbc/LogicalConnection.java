@@ -1,17 +1,19 @@
 package io.replicarouter.jdbc;
 
 import io.replicarouter.NoReplicaPolicy;
+import io.replicarouter.NodeRole;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
-import io.replicarouter.routing.ConnectionState;
+import io.replicarouter.consistency.ReadChoice;
 import io.replicarouter.consistency.ScopeState;
+import io.replicarouter.routing.ConnectionState;
 import io.replicarouter.routing.Plan;
 import io.replicarouter.routing.ReadRequirement;
+import io.replicarouter.routing.RetryPolicy;
 import io.replicarouter.routing.RoutePlanner;
-import io.replicarouter.routing.Router;
 import io.replicarouter.sql.Classification;
+import io.replicarouter.sql.StatementType;
 import io.replicarouter.topology.Node;
-import io.replicarouter.NodeRole;
 import io.replicarouter.topology.PoolExhausted;
 
 import java.sql.Array;
@@ -32,8 +34,6 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -49,31 +49,21 @@ public final class LogicalConnection implements Connection, ConnectionState {
     private static final int UNSET = SessionSettings.UNSET;
 
     private final RoutingContext ctx;
-    private final Connection[] physical;
-    private List<LogicalStatement> statements;
+    private final BoundConnections bound;
+    private final RouteState route = new RouteState();
+    /** The settings given to this connection; {@code null} until one is (see {@link #settings()}). */
+    private SessionSettings settings;
+    /** The open statements, as an intrusive list (see {@link LogicalStatement#nextOpen}). */
+    private LogicalStatement openStatements;
+    private ScopeState ownScope;
+    private ConsistentReads reads;
 
     private boolean closed;
     private boolean autoCommit = true;
-    private final SessionSettings settings = new SessionSettings();
-
-    private boolean pinned;
-    private Node txNode;
-    private RouteReason txReason;
-    private Node lastReplica;
-    private ScopeState ownScope;
-    private boolean txWrote;
-    /** The connection failure that ended the current transaction's session, or {@code null}. */
-    private SQLException txBroken;
-    /**
-     * The primary was used through an API the router cannot see into (a callable statement, a LOB or SQLXML
-     * writer, the driver's own connection): every later read resolves the scope's position afresh.
-     */
-    private boolean opaqueWrites;
-    private ErrorHook[] hooks;
 
     public LogicalConnection(RoutingContext ctx) {
         this.ctx = ctx;
-        this.physical = new Connection[ctx.router().topology().all().size()];
+        this.bound = new BoundConnections(this, ctx.nodeCount());
     }
 
     // ---- routing ----
@@ -86,32 +76,33 @@ public final class LogicalConnection implements Connection, ConnectionState {
     Binding route(Classification c) throws SQLException {
         checkOpen();
         Plan plan = RoutePlanner.plan(this, c, ctx.forcedPrimary().getAsBoolean());
-        Router router = ctx.router();
         Node node;
         RouteReason reason = plan.reason();
         ReadRequirement requirement = ReadRequirement.NONE;
         switch (plan.target()) {
             case TRANSACTION -> {
-                node = txNode;
-                reason = txReason;
+                node = route.txNode();
+                reason = route.txReason();
             }
-            case PRIMARY -> node = router.primary();
+            case PRIMARY -> node = ctx.router().primary();
             default -> {
-                Binding read = ConsistentReads.route(this, c);
+                ReadChoice<Node> read = reads().route(c);
                 node = read.node();
                 reason = read.reason();
                 requirement = read.requirement();
             }
         }
-        if (plan.pin()) {
-            pinned = true;
-        }
-        if (!autoCommit && txNode == null) {
-            txNode = node;
-            txReason = reason;
-            txWrote = false;
-        }
+        route.routed(node, reason, plan.pin(), autoCommit);
         return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ, requirement);
+    }
+
+    private ConsistentReads reads() {
+        ConsistentReads r = reads;
+        if (r == null) {
+            r = new ConsistentReads(this);
+            reads = r;
+        }
+        return r;
     }
 
     /** The thread's open scope, else this connection's own (created on first need when {@code create}). */
@@ -132,12 +123,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
      * function that writes, or feed a LOB written through its result).
      */
     void succeeded(Binding b, Classification c) {
-        if (b.node().role() != NodeRole.PRIMARY) {
-            return;
-        }
-        if (txNode != null) {
-            txWrote |= !settings.readOnly();
-        } else if (c.type() != io.replicarouter.sql.StatementType.READ) {
+        if (b.node().role() == NodeRole.PRIMARY
+                && route.succeededOnPrimary(c.type() != StatementType.READ, readOnly())) {
             scope(true).markWrite(System.nanoTime());
         }
     }
@@ -150,61 +137,58 @@ public final class LogicalConnection implements Connection, ConnectionState {
         return ctx.router().primary();
     }
 
+    /** What went wrong with an attempt, as the {@link RetryPolicy} sees it. */
+    static RetryPolicy.Failure failure(SQLException e) {
+        if (e instanceof PoolExhausted) {
+            return RetryPolicy.Failure.POOL_EXHAUSTED;
+        }
+        if (SqlErrors.isConnectionFailure(e)) {
+            return RetryPolicy.Failure.CONNECTION;
+        }
+        return SqlErrors.isRetryable(e) ? RetryPolicy.Failure.RECOVERY_CONFLICT : RetryPolicy.Failure.OTHER;
+    }
+
     /**
-     * After a failed read: marks the node down when it was a connection failure, releases its physical
-     * connection, and picks the next node: another eligible replica on the first retry, then the primary.
+     * After a failed attempt: the binding of the next one as the {@link RetryPolicy} decides, or {@code null} when
+     * the failure stands. A connection failure marks the node down; the node's physical connection is released
+     * and reads stop sticking to it.
+     *
+     * @param retryAllowed whether the statement's inputs can be sent again
      */
-    Binding retry(Binding failed, SQLException cause, int attempt) throws SQLException {
+    Binding retry(Binding failed, SQLException cause, int attempt, boolean retryAllowed) throws SQLException {
         Node bad = failed.node();
+        RetryPolicy.Failure failure = failure(cause);
+        RetryPolicy policy = RetryPolicy.after(failure, failed.retryable() && retryAllowed,
+                bad.role() == NodeRole.REPLICA, attempt);
+        if (policy == RetryPolicy.FAIL) {
+            return null;
+        }
         if (ctx.router().closed()) {
             release(bad);
             throw closedWhileRunning(bad, cause);
         }
-        if (SqlErrors.isConnectionFailure(cause)) {
-            bad.health().markDown(cause);
+        if (failure == RetryPolicy.Failure.CONNECTION) {
+            bound.broken(bad, cause);
         }
         release(bad);
-        if (lastReplica == bad) {
-            lastReplica = null;
-        }
-        Node next = null;
-        if (attempt == 1 && bad.role() == NodeRole.REPLICA) {
-            next = ctx.router().chooseReplica(null, bad, failed.requirement());
-        }
-        boolean lastChance = next == null;
+        route.forget(bad);
+        Node next = policy == RetryPolicy.PRIMARY ? null
+                : ctx.router().chooseReplica(null, bad, failed.requirement());
+        boolean again = next != null && policy == RetryPolicy.ANOTHER_REPLICA_OR_PRIMARY;
         if (next == null) {
+            if (policy == RetryPolicy.ANOTHER_REPLICA) {
+                return null;
+            }
             next = ctx.router().primary();
         }
         if (next == bad) {
-            throw cause;
+            return null;
         }
-        return retryOn(bad, next, cause, !lastChance, failed.requirement());
-    }
-
-    /** The binding of a retried read's next attempt, told to the listener. */
-    private Binding retryOn(Node from, Node next, SQLException cause, boolean retryable, ReadRequirement requirement) {
         RoutingListener listener = ctx.listener();
         if (listener != RoutingListener.NONE) {
-            listener.retried(from.name(), next.name(), cause);
+            listener.retried(bad.name(), next.name(), cause);
         }
-        return new Binding(next, RouteReason.RETRY, retryable, requirement);
-    }
-
-    /**
-     * A read found its replica's pool exhausted: another eligible replica takes it (the busy one is not marked
-     * down, and the read does not spill to the primary); with none, the pool's error stands.
-     */
-    Binding retryBusy(Binding failed, PoolExhausted cause) throws SQLException {
-        Node busy = failed.node();
-        if (lastReplica == busy) {
-            lastReplica = null;
-        }
-        Node next = busy.role() == NodeRole.REPLICA
-                ? ctx.router().chooseReplica(null, busy, failed.requirement()) : null;
-        if (next == null) {
-            throw cause;
-        }
-        return retryOn(busy, next, cause, false, failed.requirement());
+        return new Binding(next, RouteReason.RETRY, again, failed.requirement());
     }
 
     /**
@@ -222,16 +206,25 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (!broken) {
             return SqlErrors.withNode(e, node.name());
         }
-        node.health().markDown(e);
+        bound.broken(node, e);
+        Node txNode = route.txNode();
         SQLException error = aborted && (!read || node == txNode)
                 ? SqlErrors.outcomeUnknown(node.name(), node.abortReason(), e)
                 : SqlErrors.withNode(e, node.name());
         if (node == txNode) {
-            txBroken = error;
+            route.broken(error);
         } else {
             release(node);
         }
         return error;
+    }
+
+    /** The physical connection of {@code node} broke outside a statement (a position question): released. */
+    void brokenOutsideStatement(Node node, SQLException e) {
+        if (SqlErrors.isConnectionFailure(e)) {
+            bound.broken(node, e);
+        }
+        release(node);
     }
 
     private static SQLException closedWhileRunning(Node node, SQLException cause) {
@@ -241,11 +234,11 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     /** The replica autocommit reads of this connection stick to, or {@code null}. */
     Node lastReplica() {
-        return lastReplica;
+        return route.lastReplica();
     }
 
     void lastReplica(Node node) {
-        lastReplica = node;
+        route.lastReplica(node);
     }
 
     RoutingContext context() {
@@ -253,57 +246,59 @@ public final class LogicalConnection implements Connection, ConnectionState {
     }
 
     /**
-     * The physical connection on {@code node}, borrowed and set up on first use, in the autocommit mode the
-     * statement needs (off for the transaction's node while a transaction runs).
+     * The session on {@code node}, borrowed and set up on first use, its physical connection in the autocommit mode
+     * the statement needs (off for the transaction's node while a transaction runs).
      */
-    Connection physical(Node node) throws SQLException {
-        int i = node.index();
-        Connection c = physical[i];
-        if (c == null) {
-            c = node.borrow();
-            try {
-                settings.applyTo(i, c);
-            } catch (SQLException e) {
-                physical[i] = c;
-                release(node);
-                throw e;
-            }
-            physical[i] = c;
+    NodeSession session(Node node) throws SQLException {
+        NodeSession s = bound.get(node);
+        if (s == null) {
+            s = bound.bind(node, settingsOrDefaults());
         }
-        boolean wantAutoCommit = autoCommit || node != txNode;
+        boolean wantAutoCommit = autoCommit || node != route.txNode();
+        Connection c = s.physical;
         if (c.getAutoCommit() != wantAutoCommit) {
             c.setAutoCommit(wantAutoCommit);
         }
-        return c;
+        return s;
     }
 
-    /** Returns a node's physical connection to its pool (after a failure, or on close). */
+    /** The physical connection on {@code node} (see {@link #session}). */
+    Connection physical(Node node) throws SQLException {
+        return session(node).physical;
+    }
+
+    /** Returns a node's physical connection to its pool (after a failure); its statements forget it. */
     void release(Node node) {
-        Connection c = physical[node.index()];
-        if (c == null) {
+        NodeSession s = bound.remove(node);
+        if (s == null) {
             return;
         }
-        physical[node.index()] = null;
-        if (statements != null) {
-            for (LogicalStatement s : statements) {
-                s.forget(c);
-            }
+        for (LogicalStatement st = openStatements; st != null; st = st.nextOpen) {
+            st.forget(s);
         }
-        settings.restore(node.index(), c);
-        try {
-            node.giveBack(c);
-        } catch (SQLException | RuntimeException ignored) {
-            // a broken connection: the pool evicts it
+        settingsOrDefaults().restore(node.index(), s.physical);
+        BoundConnections.giveBack(s);
+    }
+
+    /** The settings to change (made on the first change). */
+    private SessionSettings settings() {
+        SessionSettings s = settings;
+        if (s == null) {
+            s = new SessionSettings();
+            settings = s;
         }
+        return s;
+    }
+
+    /** The settings to read or apply: the defaults (nothing set) until one is changed. */
+    private SessionSettings settingsOrDefaults() {
+        SessionSettings s = settings;
+        return s != null ? s : SessionSettings.DEFAULTS;
     }
 
     /** Runs {@code setter} on every bound physical connection (a setting changed on the logical one). */
     private void eachBound(PhysicalSetter setter) throws SQLException {
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                setter.apply(i, physical[i]);
-            }
-        }
+        bound.forEach(s -> setter.apply(s.node.index(), s.physical));
     }
 
     @FunctionalInterface
@@ -322,37 +317,12 @@ public final class LogicalConnection implements Connection, ConnectionState {
      */
     Node anyBoundNode() throws SQLException {
         checkOpen();
+        Node txNode = route.txNode();
         if (txNode != null) {
             return txNode;
         }
-        Node primary = ctx.router().topology().primary();
-        if (primary != null && physical[primary.index()] != null) {
-            return primary;
-        }
-        List<Node> all = ctx.router().topology().all();
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                return all.get(i);
-            }
-        }
-        return ctx.router().primary();
-    }
-
-    /**
-     * What the generated delegates (result sets, metadata, callable statements) of {@code node} do with a driver
-     * error: the same as a failed statement ({@link #failed}): the node named, a connection failure marking it
-     * down and ending the transaction's session. One per node, made on first need.
-     */
-    ErrorHook errorHook(Node node) {
-        if (hooks == null) {
-            hooks = new ErrorHook[physical.length];
-        }
-        ErrorHook h = hooks[node.index()];
-        if (h == null) {
-            h = e -> failed(node, e, false, true);
-            hooks[node.index()] = h;
-        }
-        return h;
+        NodeSession s = bound.anyPreferring(ctx.router().topology().primary());
+        return s != null ? s.node : ctx.router().primary();
     }
 
     /** For primary-only APIs (callable statements, savepoints, LOBs): binds the primary, or the transaction's node. */
@@ -362,13 +332,13 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     private Node primaryForApiNode() throws SQLException {
         checkOpen();
+        Node txNode = route.txNode();
         if (txNode != null) {
             return txNode;
         }
         Node primary = ctx.router().primary();
         if (!autoCommit) {
-            txNode = primary;
-            txReason = RouteReason.PRIMARY_ONLY_API;
+            route.begin(primary, RouteReason.PRIMARY_ONLY_API);
         }
         physical(primary);
         opaque();
@@ -381,29 +351,41 @@ public final class LogicalConnection implements Connection, ConnectionState {
      * ends (the position is resolved after those writes). Not in a read-only transaction (on a replica).
      */
     private void opaque() {
+        Node txNode = route.txNode();
         if (txNode != null && txNode.role() != NodeRole.PRIMARY) {
             return;
         }
-        opaqueWrites = true;
+        route.opaque();
         scope(true).markWrite(System.nanoTime());
     }
 
     /** Whether every read must resolve the scope's position afresh (see {@link #opaque()}). */
     boolean opaqueWrites() {
-        return opaqueWrites;
+        return route.opaqueWrites();
     }
 
     void register(LogicalStatement s) {
-        if (statements == null) {
-            statements = new ArrayList<>(2);
+        LogicalStatement head = openStatements;
+        s.nextOpen = head;
+        if (head != null) {
+            head.prevOpen = s;
         }
-        statements.add(s);
+        openStatements = s;
     }
 
     void unregister(LogicalStatement s) {
-        if (statements != null) {
-            statements.remove(s);
+        LogicalStatement prev = s.prevOpen;
+        LogicalStatement next = s.nextOpen;
+        if (prev != null) {
+            prev.nextOpen = next;
+        } else if (openStatements == s) {
+            openStatements = next;
         }
+        if (next != null) {
+            next.prevOpen = prev;
+        }
+        s.prevOpen = null;
+        s.nextOpen = null;
     }
 
     // ---- ConnectionState ----
@@ -415,26 +397,28 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public boolean readOnly() {
-        return settings.readOnly();
+        SessionSettings s = settings;
+        return s != null && s.readOnly();
     }
 
     @Override
     public int isolation() {
-        return settings.isolation();
+        return settingsOrDefaults().isolation();
     }
 
     @Override
     public boolean pinnedToPrimary() {
-        return pinned;
+        return route.pinned();
     }
 
     @Override
     public boolean transactionBound() {
-        return txNode != null;
+        return route.txNode() != null;
     }
 
     /** The node the current transaction runs on, or {@code null}; for tests and diagnostics. */
     public String transactionNode() {
+        Node txNode = route.txNode();
         return txNode == null ? null : txNode.name();
     }
 
@@ -448,28 +432,30 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
         checkOpen();
-        return new LogicalStatement(this, c -> c.createStatement(resultSetType, resultSetConcurrency));
+        return resultSetType == ResultSet.TYPE_FORWARD_ONLY && resultSetConcurrency == ResultSet.CONCUR_READ_ONLY
+                ? new LogicalStatement(this, null, LogicalStatement.PLAIN)
+                : new LogicalStatement(this, null, (c, sql) -> c.createStatement(resultSetType, resultSetConcurrency));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
         checkOpen();
-        return new LogicalStatement(this, c -> c.createStatement(resultSetType, resultSetConcurrency,
+        return new LogicalStatement(this, null, (c, sql) -> c.createStatement(resultSetType, resultSetConcurrency,
                 resultSetHoldability));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         checkOpen();
-        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql));
+        return new LogicalPreparedStatement(this, sql, LogicalPreparedStatement.PREPARE);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
             throws SQLException {
         checkOpen();
-        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency));
+        return new LogicalPreparedStatement(this, sql, (c, s) -> c.prepareStatement(s, resultSetType, resultSetConcurrency));
     }
 
     @Override
@@ -477,25 +463,25 @@ public final class LogicalConnection implements Connection, ConnectionState {
                                               int resultSetHoldability) throws SQLException {
         checkOpen();
         return new LogicalPreparedStatement(this, sql,
-                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+                (c, s) -> c.prepareStatement(s, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
         checkOpen();
-        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, autoGeneratedKeys));
+        return new LogicalPreparedStatement(this, sql, (c, s) -> c.prepareStatement(s, autoGeneratedKeys));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
         checkOpen();
-        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, columnIndexes));
+        return new LogicalPreparedStatement(this, sql, (c, s) -> c.prepareStatement(s, columnIndexes));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
         checkOpen();
-        return new LogicalPreparedStatement(this, sql, c -> c.prepareStatement(sql, columnNames));
+        return new LogicalPreparedStatement(this, sql, (c, s) -> c.prepareStatement(s, columnNames));
     }
 
     @Override
@@ -514,14 +500,19 @@ public final class LogicalConnection implements Connection, ConnectionState {
         return callable(c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
-    private CallableStatement callable(LogicalStatement.Factory prepare) throws SQLException {
-        Node node = primaryForApiNode();
-        ErrorHook errors = errorHook(node);
+    private CallableStatement callable(CallableFactory prepare) throws SQLException {
+        NodeSession session = session(primaryForApiNode());
+        ErrorHook errors = session;
         try {
-            return new LogicalCallableStatement((CallableStatement) prepare.create(physical(node)), this, errors);
+            return new LogicalCallableStatement(prepare.create(session.physical), this, errors);
         } catch (SQLException e) {
             throw errors.translate(e);
         }
+    }
+
+    @FunctionalInterface
+    private interface CallableFactory {
+        CallableStatement create(Connection c) throws SQLException;
     }
 
     @Override
@@ -537,19 +528,18 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (this.autoCommit == autoCommit) {
             return;
         }
-        if (autoCommit && txNode != null) {
-            Node node = txNode;
+        Node node = route.txNode();
+        if (autoCommit && node != null) {
             SQLException broken = endTransaction(node);
             if (broken != null) {
                 this.autoCommit = true;
                 throw notCommitted(node, broken);
             }
-            Connection c = physical[node.index()];
-            if (c != null) {
-                c.setAutoCommit(true); // commits the running transaction, as JDBC requires
+            NodeSession s = bound.get(node);
+            if (s != null) {
+                s.physical.setAutoCommit(true); // commits the running transaction, as JDBC requires
             }
-            if (txWrote || opaqueWrites) {
-                txWrote = false;
+            if (route.committed()) {
                 scope(true).markWrite(System.nanoTime());
             }
         }
@@ -568,25 +558,27 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (autoCommit) {
             throw new SQLException("Cannot commit when autoCommit is enabled.", "25P01");
         }
-        if (txNode != null) {
-            Node node = txNode;
+        Node node = route.txNode();
+        if (node != null) {
             SQLException broken = endTransaction(node);
             if (broken != null) {
                 throw notCommitted(node, broken);
             }
+            NodeSession session = bound.get(node);
             try {
-                physical[node.index()].commit();
+                if (session != null) {
+                    session.physical.commit();
+                }
             } catch (SQLException e) {
                 if (SqlErrors.isConnectionFailure(e)) {
-                    node.health().markDown(e);
+                    bound.broken(node, e);
                     release(node);
                     // The commit may have reached the server before the connection broke.
                     throw SqlErrors.outcomeUnknown(node.name(), "the connection failed during commit", e);
                 }
                 throw SqlErrors.withNode(e, node.name());
             }
-            if (txWrote || opaqueWrites) {
-                txWrote = false;
+            if (route.committed()) {
                 scope(true).markWrite(System.nanoTime()); // the commit record comes after every write
             }
         }
@@ -602,11 +594,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
      * then released: the server rolled the transaction back when the session ended), or {@code null}.
      */
     private SQLException endTransaction(Node node) {
-        txNode = null;
-        SQLException broken = txBroken;
+        SQLException broken = route.endTransaction();
         if (broken != null) {
-            txBroken = null;
-            txWrote = false;
             release(node);
         }
         return broken;
@@ -623,21 +612,21 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (autoCommit) {
             throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
         }
-        if (txNode != null) {
-            Node node = txNode;
+        Node node = route.txNode();
+        if (node != null) {
             if (endTransaction(node) != null) {
                 return;
             }
-            txWrote = false;
-            Connection c = physical[node.index()];
-            if (c != null) {
+            route.rolledBack();
+            NodeSession s = bound.get(node);
+            if (s != null) {
                 try {
-                    c.rollback();
+                    s.physical.rollback();
                 } catch (SQLException e) {
                     if (!SqlErrors.isConnectionFailure(e)) {
                         throw SqlErrors.withNode(e, node.name());
                     }
-                    node.health().markDown(e);
+                    bound.broken(node, e);
                     release(node);
                 }
             }
@@ -667,31 +656,32 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
-        if (settings.readOnly() == readOnly) {
+        if (readOnly() == readOnly) {
             return;
         }
-        if (txNode != null) {
+        if (route.txNode() != null) {
             throw new SQLException("Cannot change transaction read-only property in the middle of a transaction.",
                     "25001");
         }
-        settings.readOnly(readOnly);
+        settings().readOnly(readOnly);
         eachBound((i, c) -> c.setReadOnly(readOnly));
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return settings.readOnly();
+        return readOnly();
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        Node txNode = route.txNode();
         Connection tx = txNode == null ? null : physical(txNode);
         if (tx != null) {
             tx.setTransactionIsolation(level); // the driver decides whether that is allowed now
         }
-        settings.isolation(level);
+        settings().isolation(level);
         eachBound((i, c) -> {
             if (c != tx) {
                 c.setTransactionIsolation(level);
@@ -702,7 +692,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return settings.isolation() != UNSET ? settings.isolation() : anyBound().getTransactionIsolation();
+        return settingsOrDefaults().isolation() != UNSET ? settingsOrDefaults().isolation() : anyBound().getTransactionIsolation();
     }
 
     // ---- settings replayed on every physical connection ----
@@ -710,63 +700,63 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
-        settings.catalog(catalog);
+        settings().catalog(catalog);
         eachBound((i, c) -> c.setCatalog(catalog));
     }
 
     @Override
     public String getCatalog() throws SQLException {
-        return settings.catalog() != null ? settings.catalog() : anyBound().getCatalog();
+        return settingsOrDefaults().catalog() != null ? settingsOrDefaults().catalog() : anyBound().getCatalog();
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
-        settings.schema(schema);
+        settings().schema(schema);
         eachBound((i, c) -> c.setSchema(schema));
     }
 
     @Override
     public String getSchema() throws SQLException {
-        return settings.schema() != null ? settings.schema() : anyBound().getSchema();
+        return settingsOrDefaults().schema() != null ? settingsOrDefaults().schema() : anyBound().getSchema();
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
-        settings.holdability(holdability);
+        settings().holdability(holdability);
         eachBound((i, c) -> {
-            settings.capture(i, c);
+            settings().capture(i, c);
             c.setHoldability(holdability);
         });
     }
 
     @Override
     public int getHoldability() throws SQLException {
-        return settings.holdability() != UNSET ? settings.holdability() : anyBound().getHoldability();
+        return settingsOrDefaults().holdability() != UNSET ? settingsOrDefaults().holdability() : anyBound().getHoldability();
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return settings.typeMap() != null ? settings.typeMap() : anyBound().getTypeMap();
+        return settingsOrDefaults().typeMap() != null ? settingsOrDefaults().typeMap() : anyBound().getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         checkOpen();
-        settings.typeMap(map);
+        settings().typeMap(map);
         eachBound((i, c) -> {
-            settings.capture(i, c);
+            settings().capture(i, c);
             c.setTypeMap(map);
         });
     }
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        settings.clientInfo(name, value);
+        settings().clientInfo(name, value);
         try {
             eachBound((i, c) -> {
-                settings.capture(i, c);
+                settings().capture(i, c);
                 c.setClientInfo(name, value);
             });
         } catch (SQLClientInfoException e) {
@@ -778,10 +768,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        settings.clientInfo(properties);
+        settings().clientInfo(properties);
         try {
             eachBound((i, c) -> {
-                settings.capture(i, c);
+                settings().capture(i, c);
                 c.setClientInfo(properties);
             });
         } catch (SQLClientInfoException e) {
@@ -793,7 +783,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public String getClientInfo(String name) throws SQLException {
-        Properties info = settings.clientInfo();
+        Properties info = settingsOrDefaults().clientInfo();
         if (info != null && info.containsKey(name)) {
             return info.getProperty(name);
         }
@@ -804,8 +794,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
     public Properties getClientInfo() throws SQLException {
         Properties all = new Properties();
         all.putAll(anyBound().getClientInfo());
-        if (settings.clientInfo() != null) {
-            all.putAll(settings.clientInfo());
+        if (settingsOrDefaults().clientInfo() != null) {
+            all.putAll(settingsOrDefaults().clientInfo());
         }
         return all;
     }
@@ -816,24 +806,24 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (milliseconds < 0) {
             throw new SQLException("network timeout must be >= 0, was " + milliseconds, "22023");
         }
-        settings.networkTimeout(executor, milliseconds);
+        settings().networkTimeout(executor, milliseconds);
         eachBound((i, c) -> c.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
-        return settings.networkTimeout() != UNSET ? settings.networkTimeout() : anyBound().getNetworkTimeout();
+        return settingsOrDefaults().networkTimeout() != UNSET ? settingsOrDefaults().networkTimeout() : anyBound().getNetworkTimeout();
     }
 
     // ---- metadata, warnings, validity ----
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        Node node = anyBoundNode();
-        ErrorHook errors = errorHook(node);
+        NodeSession session = session(anyBoundNode());
+        ErrorHook errors = session;
         try {
-            return new RoutedDatabaseMetaData(physical(node).getMetaData(), this, errors);
+            return new RoutedDatabaseMetaData(session.physical.getMetaData(), this, errors);
         } catch (SQLException e) {
             throw errors.translate(e);
         }
@@ -842,30 +832,24 @@ public final class LogicalConnection implements Connection, ConnectionState {
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
-        SQLWarning first = null;
-        for (Connection c : physical) {
-            if (c != null) {
-                SQLWarning w = c.getWarnings();
-                if (w != null) {
-                    if (first == null) {
-                        first = w;
-                    } else {
-                        first.setNextWarning(w);
-                    }
+        SQLWarning[] first = new SQLWarning[1];
+        bound.forEach(s -> {
+            SQLWarning w = s.physical.getWarnings();
+            if (w != null) {
+                if (first[0] == null) {
+                    first[0] = w;
+                } else {
+                    first[0].setNextWarning(w);
                 }
             }
-        }
-        return first;
+        });
+        return first[0];
     }
 
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        for (Connection c : physical) {
-            if (c != null) {
-                c.clearWarnings();
-            }
-        }
+        bound.forEach(s -> s.physical.clearWarnings());
     }
 
     /**
@@ -880,17 +864,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (closed) {
             return false;
         }
-        boolean any = false;
-        for (Connection c : physical) {
-            if (c != null) {
-                any = true;
-                if (!c.isValid(timeout)) {
-                    return false;
-                }
-            }
-        }
-        if (any) {
-            return true;
+        if (bound.any()) {
+            boolean[] valid = {true};
+            bound.forEach(s -> valid[0] &= s.physical.isValid(timeout));
+            return valid[0];
         }
         try {
             Node primary = ctx.router().primary();
@@ -945,35 +922,22 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         closed = true;
-        if (opaqueWrites) {
+        if (route.opaqueWrites()) {
             ScopeState threadScope = ctx.scopes().current();
             if (threadScope != null) {
                 threadScope.markWrite(System.nanoTime()); // after whatever the opaque objects wrote
             }
         }
-        if (statements != null) {
-            for (LogicalStatement s : statements.toArray(new LogicalStatement[0])) {
-                s.markClosed();
-            }
-            statements = null;
+        for (LogicalStatement s = openStatements; s != null; ) {
+            LogicalStatement next = s.nextOpen;
+            s.prevOpen = null;
+            s.nextOpen = null;
+            s.markClosed();
+            s = next;
         }
-        SQLException failure = null;
-        List<Node> all = ctx.router().topology().all();
-        for (int i = 0; i < physical.length; i++) {
-            Connection c = physical[i];
-            if (c != null) {
-                physical[i] = null;
-                settings.restore(i, c);
-                try {
-                    all.get(i).giveBack(c);
-                } catch (SQLException e) {
-                    if (failure == null) {
-                        failure = e;
-                    }
-                }
-            }
-        }
-        txNode = null;
+        openStatements = null;
+        SQLException failure = bound.closeAll(settingsOrDefaults());
+        route.closed();
         if (failure != null && !SqlErrors.isConnectionFailure(failure)) {
             throw failure;
         }
@@ -993,23 +957,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return;
         }
         closed = true;
-        List<Node> all = ctx.router().topology().all();
-        for (int i = 0; i < physical.length; i++) {
-            Connection c = physical[i];
-            if (c != null) {
-                physical[i] = null;
-                Node node = all.get(i);
-                try {
-                    c.abort(executor);
-                } finally {
-                    try {
-                        node.giveBack(c);
-                    } catch (SQLException ignored) {
-                        // aborted: the pool discards it
-                    }
-                }
-            }
-        }
+        bound.abortAll(executor);
     }
 
     void checkOpen() throws SQLException {
@@ -1034,19 +982,19 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return iface.cast(this);
         }
         checkOpen();
-        if (txNode == null && !autoCommit && settings.readOnly()) {
+        if (route.txNode() == null && !autoCommit && readOnly()) {
             // A read-only transaction: the driver's connection of its replica (e.g. for COPY ... TO STDOUT).
             route(READ_ONLY_API);
-            return physical(txNode).unwrap(iface);
+            return physical(route.txNode()).unwrap(iface);
         }
-        if (txNode == null) {
-            pinned = true;
+        if (route.txNode() == null) {
+            route.pin();
         }
         return primaryForApi().unwrap(iface);
     }
 
     /** What a read-only transaction's first use of the driver's own connection is routed as. */
-    private static final Classification READ_ONLY_API = new Classification(io.replicarouter.sql.StatementType.READ,
+    private static final Classification READ_ONLY_API = new Classification(StatementType.READ,
             io.replicarouter.sql.Hint.NONE, "unwrap in a read-only transaction");
 
     @Override
@@ -1054,10 +1002,9 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (iface.isInstance(this)) {
             return true;
         }
-        for (Connection c : physical) {
-            if (c != null) {
-                return c.isWrapperFor(iface);
-            }
+        NodeSession any = bound.anyPreferring(null);
+        if (any != null) {
+            return any.physical.isWrapperFor(iface);
         }
         Node primary = ctx.router().primary();
         Connection c = primary.borrow();
@@ -1070,8 +1017,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     @Override
     public String toString() {
-        return "LogicalConnection" + (closed ? "[closed]" : "")
-                + (txNode != null ? "[tx on " + txNode.name() + "]" : "") + (pinned ? "[pinned]" : "");
+        return "LogicalConnection" + (closed ? "[closed]" : "") + route;
     }
 
     static SQLFeatureNotSupportedException unsupported(String what) {

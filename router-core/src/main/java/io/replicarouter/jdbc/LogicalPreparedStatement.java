@@ -2,6 +2,7 @@ package io.replicarouter.jdbc;
 
 import io.replicarouter.sql.Classification;
 
+import java.sql.Connection;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,12 +17,20 @@ import java.util.List;
  */
 final class LogicalPreparedStatement extends RecordingPreparedStatement {
 
+    /** {@code Connection.prepareStatement(sql)}, the common case, as a constant. */
+    static final Factory PREPARE = Connection::prepareStatement;
+
+    private static final Exec<ResultSet> QUERY = (self, s, sql) -> self.wrap(prepared(self, s).executeQuery());
+    private static final Exec<Integer> UPDATE = (self, s, sql) -> prepared(self, s).executeUpdate();
+    private static final Exec<Long> LARGE_UPDATE = (self, s, sql) -> prepared(self, s).executeLargeUpdate();
+    private static final Exec<Boolean> EXECUTE = (self, s, sql) -> prepared(self, s).execute();
+
     private final String sql;
     private final Classification classification;
     private List<Params.Setter[]> batch;
 
     LogicalPreparedStatement(LogicalConnection conn, String sql, Factory factory) {
-        super(conn, factory);
+        super(conn, sql, factory);
         this.sql = sql;
         this.classification = classify(sql);
     }
@@ -31,30 +40,31 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
         return !params.hasStreams();
     }
 
-    private PreparedStatement prepared(java.sql.Statement physical) throws SQLException {
+    /** The physical statement with this statement's parameters applied. */
+    private static PreparedStatement prepared(LogicalStatement self, java.sql.Statement physical) throws SQLException {
         PreparedStatement ps = (PreparedStatement) physical;
-        params.applyTo(ps);
+        ((LogicalPreparedStatement) self).params.applyTo(ps);
         return ps;
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return execute(classification, s -> wrap(prepared(s).executeQuery()));
+        return execute(classification, null, QUERY);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return execute(classification, s -> prepared(s).executeUpdate());
+        return execute(classification, null, UPDATE);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return execute(classification, s -> prepared(s).executeLargeUpdate());
+        return execute(classification, null, LARGE_UPDATE);
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return execute(classification, s -> prepared(s).execute());
+        return execute(classification, null, EXECUTE);
     }
 
     @Override
@@ -75,13 +85,13 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
     @Override
     public int[] executeBatch() throws SQLException {
         List<Params.Setter[]> entries = takeBatch();
-        return execute(BATCH, s -> fill((PreparedStatement) s, entries).executeBatch());
+        return execute(BATCH, null, (self, s, q) -> fill((PreparedStatement) s, entries).executeBatch());
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         List<Params.Setter[]> entries = takeBatch();
-        return execute(BATCH, s -> fill((PreparedStatement) s, entries).executeLargeBatch());
+        return execute(BATCH, null, (self, s, q) -> fill((PreparedStatement) s, entries).executeLargeBatch());
     }
 
     private List<Params.Setter[]> takeBatch() {

@@ -23,44 +23,67 @@ import java.util.List;
  */
 class LogicalStatement implements Statement {
 
-    /** Creates the physical statement on a physical connection. */
+    /** Creates the physical statement on a physical connection ({@code sql}: the prepared statement's, or null). */
     @FunctionalInterface
     interface Factory {
-        Statement create(Connection c) throws SQLException;
+        Statement create(Connection c, String sql) throws SQLException;
     }
 
-    /** One execution on a physical statement. */
+    /**
+     * One execution on a physical statement. The statement and the SQL are passed in, so that the common
+     * executions are constants rather than a lambda allocated per call.
+     */
     @FunctionalInterface
     interface Exec<T> {
-        T run(Statement physical) throws SQLException;
+        T run(LogicalStatement self, Statement physical, String sql) throws SQLException;
     }
 
+    static final Factory PLAIN = (c, sql) -> c.createStatement();
+
     static final Classification BATCH = new Classification(StatementType.WRITE, Hint.NONE, "batch");
-    private static final Statement[] NO_STATEMENTS = new Statement[0];
-    private static final Connection[] NO_CONNECTIONS = new Connection[0];
 
     final LogicalConnection conn;
     private final Factory factory;
-    /** Per node index: the physical statement, and the physical connection it belongs to (lazily allocated). */
-    private Statement[] byNode = NO_STATEMENTS;
-    private Connection[] byNodeConnection = NO_CONNECTIONS;
-    private final int nodes;
+    /** The prepared statement's SQL given to the factory; {@code null} for a plain statement. */
+    private final String factorySql;
+    /**
+     * The physical statement of the first node it ran on, and the session it belongs to; any further node's in
+     * the arrays (by node index), made when a second node is used.
+     */
+    private NodeSession firstSession;
+    private Statement firstPhysical;
+    private NodeSession[] otherSessions;
+    private Statement[] otherPhysicals;
     private Statement current;
-    /** The node of {@link #current}: the one its results' errors are blamed on. */
-    private Node currentNode;
+    /** The session of {@link #current}: the node its results' errors are blamed on. */
+    private NodeSession currentSession;
     private ResultSet lastPhysicalResult;
     private RoutedResultSet lastResult;
     private boolean closed;
     private List<String> batch;
+    /** The open statements of the connection, as an intrusive list (no allocation per statement). */
+    LogicalStatement prevOpen;
+    LogicalStatement nextOpen;
 
-    private final StatementSettings settings = new StatementSettings();
+    /** The settings given to this statement; the shared defaults until one is set (see {@link #settings()}). */
+    private StatementSettings settings = StatementSettings.DEFAULTS;
     private boolean closeOnCompletion;
 
-    LogicalStatement(LogicalConnection conn, Factory factory) {
+    LogicalStatement(LogicalConnection conn, String factorySql, Factory factory) {
         this.conn = conn;
         this.factory = factory;
-        this.nodes = conn.context().router().topology().all().size();
+        this.factorySql = factorySql;
         conn.register(this);
+    }
+
+    /** The settings to change (made on the first change). */
+    private StatementSettings settings() {
+        StatementSettings s = settings;
+        if (s == StatementSettings.DEFAULTS) {
+            s = new StatementSettings();
+            settings = s;
+        }
+        return s;
     }
 
     // ---- routing and execution ----
@@ -68,49 +91,46 @@ class LogicalStatement implements Statement {
     /**
      * Routes {@code c}, runs {@code exec} on the chosen node's physical statement and, for an autocommit
      * read that failed with a connection error or a recovery conflict before returning anything, runs it
-     * again on another replica, then on the primary. Anything else fails with the node named.
+     * again where the {@link io.replicarouter.routing.RetryPolicy} says. Anything else fails with the node named.
      */
-    final <T> T execute(Classification c, Exec<T> exec) throws SQLException {
+    final <T> T execute(Classification c, String sql, Exec<T> exec) throws SQLException {
         checkOpen();
         if (c.isCopy()) {
             throw copyRefused();
         }
         LogicalConnection.Binding b = conn.route(c);
-        RoutingListener listener = conn.context().listener();
+        RoutingContext ctx = conn.context();
+        RoutingListener listener = ctx.listener();
         boolean observed = listener != RoutingListener.NONE;
-        boolean latency = conn.context().measureLatency();
+        boolean latency = ctx.measureLatency();
         boolean measure = observed || latency;
         boolean write = !c.isRead();
         for (int attempt = 1; ; attempt++) {
             Node node = b.node();
             long start = measure ? System.nanoTime() : 0L;
+            NodeSession session;
             Statement physical;
             try {
-                physical = physicalFor(node);
-            } catch (PoolExhausted e) {
-                conn.context().listener().poolExhausted(node.name());
-                if (observed) {
-                    listener.executed(node.name(), b.reason(), write, System.nanoTime() - start, state(e), attempt);
-                }
-                if (b.retryable() && retryAllowed()) {
-                    b = conn.retryBusy(b, e);
-                    continue;
-                }
-                throw e;
+                session = conn.session(node);
+                physical = physicalFor(session);
             } catch (SQLException e) {
+                if (e instanceof PoolExhausted) {
+                    listener.poolExhausted(node.name());
+                }
                 if (observed) {
                     listener.executed(node.name(), b.reason(), write, System.nanoTime() - start, state(e), attempt);
                 }
-                if (b.retryable() && retryAllowed() && SqlErrors.isConnectionFailure(e)) {
-                    b = conn.retry(b, e, attempt);
+                LogicalConnection.Binding next = conn.retry(b, e, attempt, retryAllowed());
+                if (next != null) {
+                    b = next;
                     continue;
                 }
-                throw SqlErrors.withNode(e, node.name());
+                throw e instanceof PoolExhausted ? e : SqlErrors.withNode(e, node.name());
             }
             int epoch = node.abortEpoch();
-            currentNode = node;
+            currentSession = session;
             try {
-                T result = exec.run(physical);
+                T result = exec.run(this, physical, sql);
                 current = physical;
                 conn.succeeded(b, c);
                 if (measure) {
@@ -129,8 +149,9 @@ class LogicalStatement implements Statement {
                 if (observed) {
                     listener.executed(node.name(), b.reason(), write, System.nanoTime() - start, state(e), attempt);
                 }
-                if (b.retryable() && retryAllowed() && SqlErrors.isRetryable(e)) {
-                    b = conn.retry(b, e, attempt);
+                LogicalConnection.Binding next = conn.retry(b, e, attempt, retryAllowed());
+                if (next != null) {
+                    b = next;
                     continue;
                 }
                 throw conn.failed(node, e, node.abortEpoch() != epoch, c.isRead());
@@ -158,43 +179,81 @@ class LogicalStatement implements Statement {
         return true;
     }
 
+    /** The physical statement on {@code node}, made (with the recorded settings) on first use. */
     final Statement physicalFor(Node node) throws SQLException {
-        Connection c = conn.physical(node);
-        int i = node.index();
-        if (byNode.length == 0) {
-            byNode = new Statement[nodes];
-            byNodeConnection = new Connection[nodes];
+        return physicalFor(conn.session(node));
+    }
+
+    private Statement physicalFor(NodeSession session) throws SQLException {
+        if (firstSession == session) {
+            return firstPhysical;
         }
-        Statement s = byNode[i];
-        if (s == null || byNodeConnection[i] != c) {
-            s = factory.create(c);
+        if (firstSession == null) {
+            Statement s = create(session);
+            firstSession = session;
+            firstPhysical = s;
+            return s;
+        }
+        int i = session.node.index();
+        if (otherSessions == null) {
+            int nodes = conn.context().nodeCount();
+            otherSessions = new NodeSession[nodes];
+            otherPhysicals = new Statement[nodes];
+        } else if (otherSessions[i] == session) {
+            return otherPhysicals[i];
+        }
+        Statement s = create(session);
+        otherSessions[i] = session;
+        otherPhysicals[i] = s;
+        return s;
+    }
+
+    private Statement create(NodeSession session) throws SQLException {
+        Statement s = factory.create(session.physical, factorySql);
+        try {
             settings.applyTo(s);
-            byNode[i] = s;
-            byNodeConnection[i] = c;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(s);
+            throw e;
         }
         return s;
     }
 
-    /** The physical connection {@code c} went back to its pool: its statements are gone. */
-    final void forget(Connection c) {
-        for (int i = 0; i < byNode.length; i++) {
-            if (byNodeConnection[i] == c) {
-                if (current == byNode[i]) {
-                    current = null;
-                }
-                closeQuietly(byNode[i]);
-                byNode[i] = null;
-                byNodeConnection[i] = null;
+    /** The session went back to its pool: its physical statements are gone. */
+    final void forget(NodeSession session) {
+        if (firstSession == session) {
+            forgetPhysical(firstPhysical);
+            firstSession = null;
+            firstPhysical = null;
+        }
+        if (otherSessions != null) {
+            int i = session.node.index();
+            if (otherSessions[i] == session) {
+                forgetPhysical(otherPhysicals[i]);
+                otherSessions[i] = null;
+                otherPhysicals[i] = null;
             }
         }
+    }
+
+    private void forgetPhysical(Statement s) {
+        if (current == s) {
+            current = null;
+        }
+        closeQuietly(s);
     }
 
     /** Applies a setting to every physical statement already made. */
     private void eachPhysical(PhysicalSetter setter) throws SQLException {
         checkOpen();
-        for (Statement s : byNode) {
-            if (s != null) {
-                setter.apply(s);
+        if (firstPhysical != null) {
+            setter.apply(firstPhysical);
+        }
+        if (otherPhysicals != null) {
+            for (Statement s : otherPhysicals) {
+                if (s != null) {
+                    setter.apply(s);
+                }
             }
         }
     }
@@ -210,7 +269,7 @@ class LogicalStatement implements Statement {
         }
         if (rs != lastPhysicalResult || lastResult == null) {
             lastPhysicalResult = rs;
-            lastResult = new RoutedResultSet(rs, this, currentNode == null ? ErrorHook.NONE : conn.errorHook(currentNode));
+            lastResult = new RoutedResultSet(rs, this, currentSession == null ? ErrorHook.NONE : currentSession);
         }
         return lastResult;
     }
@@ -226,67 +285,67 @@ class LogicalStatement implements Statement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        return execute(classify(sql), s -> wrap(s.executeQuery(sql)));
+        return execute(classify(sql), sql, (self, s, q) -> self.wrap(s.executeQuery(q)));
     }
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        return execute(classify(sql), s -> s.executeUpdate(sql));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeUpdate(q));
     }
 
     @Override
     public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return execute(classify(sql), s -> s.executeUpdate(sql, autoGeneratedKeys));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeUpdate(q, autoGeneratedKeys));
     }
 
     @Override
     public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        return execute(classify(sql), s -> s.executeUpdate(sql, columnIndexes));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeUpdate(q, columnIndexes));
     }
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-        return execute(classify(sql), s -> s.executeUpdate(sql, columnNames));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeUpdate(q, columnNames));
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        return execute(classify(sql), s -> s.executeLargeUpdate(sql));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeLargeUpdate(q));
     }
 
     @Override
     public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return execute(classify(sql), s -> s.executeLargeUpdate(sql, autoGeneratedKeys));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeLargeUpdate(q, autoGeneratedKeys));
     }
 
     @Override
     public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        return execute(classify(sql), s -> s.executeLargeUpdate(sql, columnIndexes));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeLargeUpdate(q, columnIndexes));
     }
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        return execute(classify(sql), s -> s.executeLargeUpdate(sql, columnNames));
+        return execute(classify(sql), sql, (self, s, q) -> s.executeLargeUpdate(q, columnNames));
     }
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        return execute(classify(sql), s -> s.execute(sql));
+        return execute(classify(sql), sql, (self, s, q) -> s.execute(q));
     }
 
     @Override
     public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
-        return execute(classify(sql), s -> s.execute(sql, autoGeneratedKeys));
+        return execute(classify(sql), sql, (self, s, q) -> s.execute(q, autoGeneratedKeys));
     }
 
     @Override
     public boolean execute(String sql, int[] columnIndexes) throws SQLException {
-        return execute(classify(sql), s -> s.execute(sql, columnIndexes));
+        return execute(classify(sql), sql, (self, s, q) -> s.execute(q, columnIndexes));
     }
 
     @Override
     public boolean execute(String sql, String[] columnNames) throws SQLException {
-        return execute(classify(sql), s -> s.execute(sql, columnNames));
+        return execute(classify(sql), sql, (self, s, q) -> s.execute(q, columnNames));
     }
 
     @Override
@@ -308,7 +367,7 @@ class LogicalStatement implements Statement {
     public int[] executeBatch() throws SQLException {
         List<String> sqls = batch == null ? List.of() : batch;
         batch = null;
-        return execute(BATCH, s -> {
+        return execute(BATCH, null, (self, s, q) -> {
             for (String sql : sqls) {
                 s.addBatch(sql);
             }
@@ -320,7 +379,7 @@ class LogicalStatement implements Statement {
     public long[] executeLargeBatch() throws SQLException {
         List<String> sqls = batch == null ? List.of() : batch;
         batch = null;
-        return execute(BATCH, s -> {
+        return execute(BATCH, null, (self, s, q) -> {
             for (String sql : sqls) {
                 s.addBatch(sql);
             }
@@ -402,7 +461,7 @@ class LogicalStatement implements Statement {
 
     @Override
     public void setMaxFieldSize(int max) throws SQLException {
-        settings.maxFieldSize(max);
+        settings().maxFieldSize(max);
         eachPhysical(s -> s.setMaxFieldSize(max));
     }
 
@@ -414,7 +473,7 @@ class LogicalStatement implements Statement {
 
     @Override
     public void setMaxRows(int max) throws SQLException {
-        settings.maxRows(max);
+        settings().maxRows(max);
         eachPhysical(s -> s.setMaxRows(max));
     }
 
@@ -426,14 +485,14 @@ class LogicalStatement implements Statement {
 
     @Override
     public void setLargeMaxRows(long max) throws SQLException {
-        settings.largeMaxRows(max);
+        settings().largeMaxRows(max);
         eachPhysical(s -> s.setLargeMaxRows(max));
     }
 
     @Override
     public void setEscapeProcessing(boolean enable) throws SQLException {
         checkOpen();
-        settings.escapeProcessing(enable);
+        settings().escapeProcessing(enable);
         eachPhysical(s -> s.setEscapeProcessing(enable));
     }
 
@@ -445,21 +504,21 @@ class LogicalStatement implements Statement {
 
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
-        settings.queryTimeout(seconds);
+        settings().queryTimeout(seconds);
         eachPhysical(s -> s.setQueryTimeout(seconds));
     }
 
     @Override
     public void setCursorName(String name) throws SQLException {
         checkOpen();
-        settings.cursorName(name);
+        settings().cursorName(name);
         eachPhysical(s -> s.setCursorName(name));
     }
 
     @Override
     public void setFetchDirection(int direction) throws SQLException {
         checkOpen();
-        settings.fetchDirection(direction);
+        settings().fetchDirection(direction);
         eachPhysical(s -> s.setFetchDirection(direction));
     }
 
@@ -471,7 +530,7 @@ class LogicalStatement implements Statement {
 
     @Override
     public void setFetchSize(int rows) throws SQLException {
-        settings.fetchSize(rows);
+        settings().fetchSize(rows);
         eachPhysical(s -> s.setFetchSize(rows));
     }
 
@@ -502,9 +561,14 @@ class LogicalStatement implements Statement {
         if (current != null) {
             return current;
         }
-        for (Statement s : byNode) {
-            if (s != null) {
-                return s;
+        if (firstPhysical != null) {
+            return firstPhysical;
+        }
+        if (otherPhysicals != null) {
+            for (Statement s : otherPhysicals) {
+                if (s != null) {
+                    return s;
+                }
             }
         }
         return physicalFor(conn.context().router().primary());
@@ -513,7 +577,7 @@ class LogicalStatement implements Statement {
     @Override
     public void setPoolable(boolean poolable) throws SQLException {
         checkOpen();
-        settings.poolable(poolable);
+        settings().poolable(poolable);
         eachPhysical(s -> s.setPoolable(poolable));
     }
 
@@ -551,17 +615,14 @@ class LogicalStatement implements Statement {
         }
         closed = true;
         conn.unregister(this);
-        SQLException failure = null;
-        for (int i = 0; i < byNode.length; i++) {
-            Statement s = byNode[i];
-            if (s != null) {
-                byNode[i] = null;
-                byNodeConnection[i] = null;
-                try {
-                    s.close();
-                } catch (SQLException e) {
-                    failure = failure == null ? e : failure;
-                }
+        SQLException failure = closePhysical(firstPhysical, null);
+        firstSession = null;
+        firstPhysical = null;
+        if (otherPhysicals != null) {
+            for (int i = 0; i < otherPhysicals.length; i++) {
+                failure = closePhysical(otherPhysicals[i], failure);
+                otherPhysicals[i] = null;
+                otherSessions[i] = null;
             }
         }
         current = null;
@@ -570,12 +631,26 @@ class LogicalStatement implements Statement {
         }
     }
 
+    private static SQLException closePhysical(Statement s, SQLException failure) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                return failure == null ? e : failure;
+            }
+        }
+        return failure;
+    }
+
     /** The logical connection closed: its physical statements went with the physical connections. */
     final void markClosed() {
         closed = true;
         current = null;
-        java.util.Arrays.fill(byNode, null);
-        java.util.Arrays.fill(byNodeConnection, null);
+        currentSession = null;
+        firstSession = null;
+        firstPhysical = null;
+        otherSessions = null;
+        otherPhysicals = null;
     }
 
     @Override

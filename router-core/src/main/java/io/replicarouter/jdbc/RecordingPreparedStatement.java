@@ -11,8 +11,8 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     final Params params = new Params();
 
-    RecordingPreparedStatement(LogicalConnection conn, Factory factory) {
-        super(conn, factory);
+    RecordingPreparedStatement(LogicalConnection conn, String sql, Factory factory) {
+        super(conn, sql, factory);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
  * What every logical connection of one data source shares.
  *
  * @param router             node selection
+ * @param nodeCount          how many nodes the data source has (fixed at build; node indexes are below it)
  * @param classifier         SQL classification (cached)
  * @param listener           events (never null; {@link RoutingListener#NONE} costs nothing)
  * @param forcedPrimary      whether a force-primary scope is active on the calling thread
@@ -25,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * @param primaryPosition    the primary's newest position seen (monitor samples and resolved scopes)
  * @param ignoredTokens      where ignored tokens are reported (listener, rate-limited log)
  */
-public record RoutingContext(Router router, SqlClassifier classifier, RoutingListener listener,
+public record RoutingContext(Router router, int nodeCount, SqlClassifier classifier, RoutingListener listener,
                              BooleanSupplier forcedPrimary, boolean measureLatency, Consistency consistency,
                              long maxWaitNanos, ScopeRegistry scopes, PrimaryPosition primaryPosition,
                              IgnoredTokens ignoredTokens) {

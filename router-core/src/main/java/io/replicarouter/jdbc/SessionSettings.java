@@ -20,6 +20,12 @@ final class SessionSettings {
 
     static final int UNSET = -1;
 
+    /**
+     * Nothing set: what a logical connection reads and applies until a setting changes. Never changed itself (a
+     * logical connection makes its own instance on the first change).
+     */
+    static final SessionSettings DEFAULTS = new SessionSettings();
+
     private static final int READ_ONLY = 1;
     private static final int ISOLATION = 1 << 1;
     private static final int HOLDABILITY = 1 << 2;

@@ -13,6 +13,9 @@ final class StatementSettings {
 
     private static final int UNSET = Integer.MIN_VALUE;
 
+    /** Nothing set: shared by every statement until one of its settings changes; never changed itself. */
+    static final StatementSettings DEFAULTS = new StatementSettings();
+
     private int fetchSize = UNSET;
     private int fetchDirection = UNSET;
     private int maxRows = UNSET;
