@@ -1,6 +1,6 @@
 package io.replicarouter;
 
-import io.replicarouter.consistency.ScopeState;
+import io.replicarouter.internal.consistency.ScopeState;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;

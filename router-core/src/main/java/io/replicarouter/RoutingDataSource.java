@@ -3,28 +3,28 @@ package io.replicarouter;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.replicarouter.consistency.Lsns;
-import io.replicarouter.consistency.NanoClock;
-import io.replicarouter.consistency.PrimaryPosition;
-import io.replicarouter.consistency.ScopeState;
-import io.replicarouter.consistency.TokenCodec;
-import io.replicarouter.consistency.TokenResolver;
-import io.replicarouter.jdbc.LogicalConnection;
-import io.replicarouter.jdbc.RoutingContext;
-import io.replicarouter.routing.Router;
-import io.replicarouter.topology.Node;
-import io.replicarouter.topology.Topology;
-import io.replicarouter.topology.TopologyHolder;
-import io.replicarouter.topology.TopologyMonitor;
+import io.replicarouter.internal.consistency.IgnoredTokens;
+import io.replicarouter.internal.postgres.Lsns;
+import io.replicarouter.internal.consistency.NanoClock;
+import io.replicarouter.internal.topology.PrimaryPosition;
+import io.replicarouter.internal.consistency.ScopeState;
+import io.replicarouter.internal.consistency.TokenCodec;
+import io.replicarouter.internal.consistency.TokenResolver;
+import io.replicarouter.internal.jdbc.LogicalConnection;
+import io.replicarouter.internal.jdbc.RoutingContext;
+import io.replicarouter.internal.postgres.ServerQueries;
+import io.replicarouter.internal.routing.Router;
+import io.replicarouter.internal.topology.Node;
+import io.replicarouter.internal.topology.Topology;
+import io.replicarouter.internal.topology.TopologyHolder;
+import io.replicarouter.internal.topology.TopologyMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.util.Collections;
@@ -71,7 +71,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     RoutingDataSource(RoutingContext context, Router router, TopologyHolder holder, ForcedPrimary forced,
                       List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
-                      TokenCodec tokens, PrimaryPosition primaryPosition, long askIntervalNanos) {
+                      TokenCodec tokens, PrimaryPosition primaryPosition, IgnoredTokens ignoredTokens,
+                      long askIntervalNanos) {
         this.holder = holder;
         this.ownedPoolSet = Collections.newSetFromMap(new IdentityHashMap<>());
         this.ownedPoolSet.addAll(ownedPools);
@@ -82,7 +83,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         this.description = description;
         this.monitor = monitor;
         this.tokens = new TokenResolver(tokens, primaryPosition, askIntervalNanos, primaryQuestions(),
-                context.ignoredTokens()::report, NanoClock.SYSTEM);
+                ignoredTokens::report, NanoClock.SYSTEM);
     }
 
     /** Starts the configuration of a data source. */
@@ -210,8 +211,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return id;
         }
         try {
-            systemId = Long.parseLong(askPrimary("SELECT system_identifier::text FROM pg_control_system()"));
-        } catch (SQLException | NumberFormatException e) {
+            systemId = askPrimary(ServerQueries::systemIdentifier);
+        } catch (SQLException e) {
             log.debug("system identifier unknown: {}", e.getMessage());
         }
         return systemId;
@@ -227,21 +228,25 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
             @Override
             public long currentLsn() throws SQLException {
-                return Lsns.parse(askPrimary("SELECT pg_current_wal_lsn()::text"));
+                return askPrimary(ServerQueries::currentWalLsn);
             }
         };
     }
 
     /** One value from the primary, on a connection borrowed outside any logical connection (marks no scope). */
-    private String askPrimary(String sql) throws SQLException {
+    private long askPrimary(Question question) throws SQLException {
         Node primary = router.primary();
         Connection c = primary.borrow();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
+        try {
+            return question.ask(c);
         } finally {
             primary.giveBack(c);
         }
+    }
+
+    /** A question to the primary (one of {@link ServerQueries}). */
+    private interface Question {
+        long ask(Connection c) throws SQLException;
     }
 
     /** Work that may throw {@link SQLException}. */

@@ -5,21 +5,21 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.replicarouter.balance.Balancers;
 import io.replicarouter.balance.LoadBalancer;
-import io.replicarouter.consistency.IgnoredTokens;
-import io.replicarouter.consistency.PrimaryPosition;
-import io.replicarouter.consistency.ScopeRegistry;
-import io.replicarouter.consistency.TokenCodec;
-import io.replicarouter.jdbc.RoutingContext;
-import io.replicarouter.routing.Router;
-import io.replicarouter.sql.SqlClassifier;
-import io.replicarouter.topology.Node;
-import io.replicarouter.topology.NodeHealth;
-import io.replicarouter.topology.LagPolicy;
-import io.replicarouter.topology.PhysicalConnections;
-import io.replicarouter.topology.RecordingDataSource;
-import io.replicarouter.topology.Topology;
-import io.replicarouter.topology.TopologyHolder;
-import io.replicarouter.topology.TopologyMonitor;
+import io.replicarouter.internal.consistency.IgnoredTokens;
+import io.replicarouter.internal.topology.PrimaryPosition;
+import io.replicarouter.internal.consistency.ScopeRegistry;
+import io.replicarouter.internal.consistency.TokenCodec;
+import io.replicarouter.internal.jdbc.RoutingContext;
+import io.replicarouter.internal.routing.Router;
+import io.replicarouter.internal.sql.SqlClassifier;
+import io.replicarouter.internal.topology.Node;
+import io.replicarouter.internal.topology.NodeHealth;
+import io.replicarouter.internal.topology.LagPolicy;
+import io.replicarouter.internal.topology.PhysicalConnections;
+import io.replicarouter.internal.topology.RecordingDataSource;
+import io.replicarouter.internal.topology.Topology;
+import io.replicarouter.internal.topology.TopologyHolder;
+import io.replicarouter.internal.topology.TopologyMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,6 +340,11 @@ public final class RoutingDataSourceBuilder {
         SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
         LagPolicy lagPolicy = new LagPolicy(maxLag.toNanos(), maxLagBytes);
         TokenCodec tokens = new TokenCodec(tokenSecret);
+        // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
+        boolean measureLatency = balancer != null
+                || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("power-of-two-choices|p2c");
+        boolean trackLoad = measureLatency
+                || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("least-?outstanding");
         List<HikariDataSource> owned = new ArrayList<>();
         List<Node> all = new ArrayList<>();
         // The primary gets index 0, whatever order the builder was called in.
@@ -372,7 +377,8 @@ public final class RoutingDataSourceBuilder {
                 // A node of discovered role starts as a replica; the monitor's first round (in build) decides.
                 NodeRole role = spec.role() == null ? NodeRole.REPLICA : spec.role();
                 all.add(new Node(all.size(), name, role, ds, spec.weight(), health, endpoint(spec, ds),
-                        connections, ds instanceof HikariDataSource h && h.getDataSource() instanceof RecordingDataSource));
+                        connections, ds instanceof HikariDataSource h && h.getDataSource() instanceof RecordingDataSource,
+                        trackLoad));
             }
         } catch (RuntimeException e) {
             owned.forEach(HikariDataSource::close);
@@ -390,20 +396,15 @@ public final class RoutingDataSourceBuilder {
         TopologyHolder holder = new TopologyHolder(new Topology(primary, replicas, all), staleAfter);
         Router router = new Router(holder, lb, noReplicaPolicy);
         ForcedPrimary forced = new ForcedPrimary();
-        // Only the power-of-two-choices balancer (or a custom one) reads latencies: others skip the clock.
-        boolean measureLatency = balancer != null
-                || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("power-of-two-choices|p2c");
-        boolean trackLoad = measureLatency
-                || balancerName.trim().toLowerCase(Locale.ROOT).replace('_', '-').matches("least-?outstanding");
-        all.forEach(n -> n.trackLoad(trackLoad));
         PrimaryPosition primaryPosition = new PrimaryPosition();
         TopologyMonitor monitor = null;
         if (!monitorInterval.isZero()) {
             monitor = new TopologyMonitor(holder, all, monitorInterval, probeTimeout, lagPolicy, slowStart, events,
                     primaryPosition);
         }
+        IgnoredTokens ignoredTokens = new IgnoredTokens(events);
         RoutingContext ctx = new RoutingContext(router, all.size(), classifier, events, forced, measureLatency,
-                consistency, maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition, new IgnoredTokens(events));
+                consistency, maxWaitForReplica.toNanos(), new ScopeRegistry(), primaryPosition, ignoredTokens);
         String description = describe();
         if (monitor != null) {
             try {
@@ -418,7 +419,7 @@ public final class RoutingDataSourceBuilder {
         // Tokens ahead of the primary's position seen: at most one question of the primary per monitor interval.
         long askInterval = monitorInterval.isZero() ? Duration.ofMillis(250).toNanos() : monitorInterval.toNanos();
         return new RoutingDataSource(ctx, router, holder, forced, owned, description, monitor, tokens, primaryPosition,
-                askInterval);
+                ignoredTokens, askInterval);
     }
 
     private void validate() {

@@ -2,11 +2,11 @@ package io.replicarouter;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.replicarouter.consistency.Lsns;
-import io.replicarouter.topology.MonitorState;
-import io.replicarouter.topology.Node;
-import io.replicarouter.topology.NodeView;
-import io.replicarouter.topology.Topology;
+import io.replicarouter.internal.postgres.Lsns;
+import io.replicarouter.internal.topology.MonitorState;
+import io.replicarouter.internal.topology.Node;
+import io.replicarouter.internal.topology.NodeView;
+import io.replicarouter.internal.topology.Topology;
 
 import java.time.Clock;
 import java.time.Duration;

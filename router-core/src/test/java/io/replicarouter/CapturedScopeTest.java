@@ -1,6 +1,6 @@
 package io.replicarouter;
 
-import io.replicarouter.consistency.ScopeState;
+import io.replicarouter.internal.consistency.ScopeState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

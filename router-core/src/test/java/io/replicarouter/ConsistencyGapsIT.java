@@ -137,7 +137,7 @@ class ConsistencyGapsIT {
                 assertThat(md.getColumnCount()).isEqualTo(2);
                 assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(1);
                 assertThat(f.events.routed).isEmpty();
-                assertThat(((io.replicarouter.jdbc.LogicalConnection) c).transactionNode()).isNull();
+                assertThat(((io.replicarouter.internal.jdbc.LogicalConnection) c).transactionNode()).isNull();
                 ps.setInt(1, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

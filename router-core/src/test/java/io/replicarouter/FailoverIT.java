@@ -1,8 +1,8 @@
 package io.replicarouter;
 
 import io.replicarouter.embedded.EmbeddedCluster;
-import io.replicarouter.jdbc.SqlErrors;
 import io.replicarouter.embedded.junit.WithEmbeddedCluster;
+import io.replicarouter.internal.postgres.SqlStates;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -59,7 +59,7 @@ class FailoverIT {
                         long took = System.nanoTime() - start;
                         slowestFailureNanos.accumulateAndGet(took, Math::max);
                         lastFailureAt.set(System.nanoTime());
-                        if (!SqlErrors.isConnectionFailure(e)) {
+                        if (!SqlStates.isConnectionFailure(e)) {
                             // 08xxx, or 57P01 when a backend saw its postmaster die before it was killed
                             unexpected.add(e);
                         }

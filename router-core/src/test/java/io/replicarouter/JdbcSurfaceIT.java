@@ -145,9 +145,9 @@ class JdbcSurfaceIT {
                     assertThat(rows(rs)).isEqualTo(50);
                 }
             }
-            assertThat(((io.replicarouter.jdbc.LogicalConnection) c).transactionNode()).startsWith("replica");
+            assertThat(((io.replicarouter.internal.jdbc.LogicalConnection) c).transactionNode()).startsWith("replica");
             c.commit();
-            assertThat(((io.replicarouter.jdbc.LogicalConnection) c).transactionNode()).isNull();
+            assertThat(((io.replicarouter.internal.jdbc.LogicalConnection) c).transactionNode()).isNull();
         }
     }
 

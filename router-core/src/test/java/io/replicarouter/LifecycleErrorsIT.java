@@ -5,8 +5,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.replicarouter.embedded.ClusterNode;
 import io.replicarouter.embedded.EmbeddedCluster;
 import io.replicarouter.embedded.junit.WithEmbeddedCluster;
-import io.replicarouter.jdbc.LogicalConnection;
-import io.replicarouter.jdbc.SqlErrors;
+import io.replicarouter.internal.jdbc.LogicalConnection;
+import io.replicarouter.internal.postgres.SqlStates;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -41,7 +41,7 @@ class LifecycleErrorsIT {
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 2");
             }
-        }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(SqlErrors.isConnectionFailure(e))
+        }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(SqlStates.isConnectionFailure(e))
                 .as("a connection failure: %s", e).isTrue());
         return c;
     }
@@ -145,7 +145,7 @@ class LifecycleErrorsIT {
                         }
                     }).isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getMessage()).startsWith("[" + node + "] ");
-                        assertThat(SqlErrors.isConnectionFailure(e)).isTrue();
+                        assertThat(SqlStates.isConnectionFailure(e)).isTrue();
                     });
                     assertThat(f.events.down).contains(node);
                     // Metadata of that connection: named too.

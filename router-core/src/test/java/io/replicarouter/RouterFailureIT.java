@@ -2,8 +2,8 @@ package io.replicarouter;
 
 import io.replicarouter.embedded.ClusterNode;
 import io.replicarouter.embedded.EmbeddedCluster;
-import io.replicarouter.jdbc.SqlErrors;
 import io.replicarouter.embedded.junit.WithEmbeddedCluster;
+import io.replicarouter.internal.postgres.SqlStates;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -98,7 +98,7 @@ class RouterFailureIT {
                 }
             }).isInstanceOfSatisfying(SQLException.class, e -> {
                 // 08xxx, or 57P01 when the pooled connection had read its backend's last words before it died
-                assertThat(SqlErrors.isConnectionFailure(e)).as(e.getSQLState() + " " + e.getMessage()).isTrue();
+                assertThat(SqlStates.isConnectionFailure(e)).as(e.getSQLState() + " " + e.getMessage()).isTrue();
                 assertThat(e.getMessage()).startsWith("[primary]");
             });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

@@ -2,7 +2,7 @@ package io.replicarouter;
 
 import io.replicarouter.embedded.EmbeddedCluster;
 import io.replicarouter.embedded.junit.WithEmbeddedCluster;
-import io.replicarouter.jdbc.LogicalConnection;
+import io.replicarouter.internal.jdbc.LogicalConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

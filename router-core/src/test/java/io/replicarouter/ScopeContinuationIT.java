@@ -1,6 +1,6 @@
 package io.replicarouter;
 
-import io.replicarouter.consistency.Lsns;
+import io.replicarouter.internal.postgres.Lsns;
 import io.replicarouter.embedded.EmbeddedCluster;
 import io.replicarouter.embedded.junit.WithEmbeddedCluster;
 import org.junit.jupiter.api.AfterEach;

@@ -1,14 +1,14 @@
 package io.replicarouter;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.replicarouter.topology.LagHistory;
-import io.replicarouter.topology.MonitorState;
-import io.replicarouter.topology.Node;
-import io.replicarouter.topology.NodeHealth;
-import io.replicarouter.topology.NodeView;
-import io.replicarouter.topology.PhysicalConnections;
-import io.replicarouter.topology.Topology;
-import io.replicarouter.topology.TopologyHolder;
+import io.replicarouter.internal.topology.LagHistory;
+import io.replicarouter.internal.topology.MonitorState;
+import io.replicarouter.internal.topology.Node;
+import io.replicarouter.internal.topology.NodeHealth;
+import io.replicarouter.internal.topology.NodeView;
+import io.replicarouter.internal.topology.PhysicalConnections;
+import io.replicarouter.internal.topology.Topology;
+import io.replicarouter.internal.topology.TopologyHolder;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -45,7 +45,7 @@ class SnapshotsTest {
             }
         });
         Node n = new Node(nodes.size(), name, role, new HikariDataSource(), 1 + nodes.size(), health,
-                () -> null, new PhysicalConnections(), false);
+                () -> null, new PhysicalConnections(), false, false);
         nodes.add(n);
         views.add(view);
         return n;

@@ -96,7 +96,7 @@ public final class ConsistencyLoad {
      */
     private static void monitorCost(EmbeddedCluster cluster, double readsPerSecond) throws SQLException {
         ClusterNode replica = cluster.replica(0);
-        String probe = io.replicarouter.topology.TopologyMonitor.probeSql();
+        String probe = io.replicarouter.internal.postgres.ServerQueries.PROBE;
         double probeNanos = 0;
         double readNanos = 0;
         try (Connection c = replica.connect(); java.sql.Statement s = c.createStatement();

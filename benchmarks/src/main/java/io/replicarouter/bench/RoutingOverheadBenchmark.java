@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.RoutingDataSource;
 import io.replicarouter.bench.stub.StubDriver;
-import io.replicarouter.sql.SqlClassifier;
+import io.replicarouter.internal.sql.SqlClassifier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,0 +1,122 @@
+package io.replicarouter.internal.consistency;
+
+import io.replicarouter.internal.postgres.Lsns;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Consistency tokens: {@code 1.<systemId>-<lsn>[_<systemId>-<lsn>...][.<signature>]}, ids and positions in
+ * hexadecimal, one entry per cluster (shard), safe in headers, cookies and URLs. With a secret, the
+ * signature is the first 16 bytes of HMAC-SHA256 over everything before it, base64url; unsigned or wrongly
+ * signed tokens are then refused. Decoding never throws: a bad token yields a reason.
+ */
+public final class TokenCodec {
+
+    private static final String VERSION = "1";
+    private static final int MAX_LENGTH = 2048;
+    private static final int MAX_ENTRIES = 64;
+
+    private final byte[] secret;
+
+    /** @param secret the HMAC key, or {@code null} for unsigned tokens */
+    public TokenCodec(byte[] secret) {
+        this.secret = secret == null ? null : secret.clone();
+    }
+
+    public boolean signs() {
+        return secret != null;
+    }
+
+    /** The decoded entries (system identifier → LSN), or the reason the token is unusable. */
+    public record Decoded(Map<Long, Long> positions, String problem) {
+        public boolean ok() {
+            return problem == null;
+        }
+    }
+
+    public String encode(Map<Long, Long> positions) {
+        StringBuilder sb = new StringBuilder(VERSION).append('.');
+        boolean first = true;
+        for (Map.Entry<Long, Long> e : positions.entrySet()) {
+            if (!first) {
+                sb.append('_');
+            }
+            first = false;
+            sb.append(Long.toHexString(e.getKey())).append('-').append(Long.toHexString(e.getValue()));
+        }
+        if (secret != null) {
+            String signature = sign(sb.toString()); // over everything before the separator
+            sb.append('.').append(signature);
+        }
+        return sb.toString();
+    }
+
+    public Decoded decode(String token) {
+        if (token == null || token.isEmpty()) {
+            return bad("empty token");
+        }
+        if (token.length() > MAX_LENGTH) {
+            return bad("token longer than " + MAX_LENGTH + " characters");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length < 2 || parts.length > 3 || !parts[0].equals(VERSION)) {
+            return bad("not a version-" + VERSION + " token");
+        }
+        if (secret != null) {
+            if (parts.length != 3) {
+                return bad("unsigned token (a secret is configured)");
+            }
+            String expected = sign(parts[0] + "." + parts[1]);
+            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                    parts[2].getBytes(StandardCharsets.US_ASCII))) {
+                return bad("bad signature");
+            }
+        } else if (parts.length == 3) {
+            return bad("signed token but no secret is configured");
+        }
+        Map<Long, Long> positions = new LinkedHashMap<>();
+        if (parts[1].isEmpty()) {
+            return new Decoded(positions, null);
+        }
+        String[] entries = parts[1].split("_", -1);
+        if (entries.length > MAX_ENTRIES) {
+            return bad("more than " + MAX_ENTRIES + " clusters");
+        }
+        for (String entry : entries) {
+            int dash = entry.indexOf('-');
+            if (dash <= 0 || dash == entry.length() - 1 || dash > 16 || entry.length() - dash - 1 > 16
+                    || !Lsns.hex(entry, 0, dash) || !Lsns.hex(entry, dash + 1, entry.length())) {
+                return bad("malformed entry");
+            }
+            try {
+                positions.put(Long.parseUnsignedLong(entry, 0, dash, 16),
+                        Long.parseUnsignedLong(entry, dash + 1, entry.length(), 16));
+            } catch (NumberFormatException e) {
+                return bad("malformed entry");
+            }
+        }
+        return new Decoded(positions, null);
+    }
+
+    private static Decoded bad(String problem) {
+        return new Decoded(Map.of(), problem);
+    }
+
+    private String sign(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.replicarouter.internal.consistency;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenCodecTest {
+
+    private static final byte[] SECRET = "0123456789abcdef-secret".getBytes(StandardCharsets.UTF_8);
+
+    private static Map<Long, Long> positions() {
+        Map<Long, Long> p = new LinkedHashMap<>();
+        p.put(7311021234567890123L, 0x16B3748L);
+        p.put(-42L, 0xFFFF_FFFF_0000_0001L); // unsigned ids and positions survive
+        return p;
+    }
+
+    @Test
+    void unsignedRoundTrip() {
+        TokenCodec codec = new TokenCodec(null);
+        String token = codec.encode(positions());
+        assertThat(token).startsWith("1.").doesNotContain(" ", ",", ";", "=");
+        assertThat(codec.decode(token).positions()).isEqualTo(positions());
+        assertThat(codec.decode(token).ok()).isTrue();
+    }
+
+    @Test
+    void signedRoundTripAndTampering() {
+        TokenCodec codec = new TokenCodec(SECRET);
+        String token = codec.encode(positions());
+        assertThat(codec.decode(token).positions()).isEqualTo(positions());
+
+        String tampered = token.replace("16b3748", "16b3749");
+        assertThat(codec.decode(tampered).problem()).isEqualTo("bad signature");
+        String unsigned = token.substring(0, token.lastIndexOf('.'));
+        assertThat(codec.decode(unsigned).problem()).contains("unsigned");
+        assertThat(new TokenCodec("another-secret-of-16+".getBytes(StandardCharsets.UTF_8)).decode(token).problem())
+                .isEqualTo("bad signature");
+        assertThat(new TokenCodec(null).decode(token).problem()).contains("no secret");
+    }
+
+    @Test
+    void emptyScopeIsAValidToken() {
+        TokenCodec codec = new TokenCodec(null);
+        assertThat(codec.decode(codec.encode(Map.of())).positions()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "x", "2.1-1", "1", "1.zz-1", "1.1-", "1.-1", "1.1-1-1", "1.11111111111111111-1",
+            "1.1-1.sig.more", "1.1-1_", "%%%", "1.+1-1", "1.1-+1", "1.1-٣", "1. 1-1"})
+    void malformedTokensYieldAProblemNotAnException(String token) {
+        TokenCodec.Decoded d = new TokenCodec(null).decode(token);
+        assertThat(d.ok()).isFalse();
+        assertThat(d.positions()).isEmpty();
+    }
+
+    @Test
+    void oversizedTokensAreRefused() {
+        assertThat(new TokenCodec(null).decode("1." + "a-1_".repeat(600)).problem()).contains("longer");
+    }
+}
