@@ -1,11 +1,9 @@
 package io.replicarouter.internal.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.NodeRole;
 import io.replicarouter.RouteReason;
 import io.replicarouter.internal.topology.Node;
-import io.replicarouter.internal.topology.NodeHealth;
-import io.replicarouter.internal.topology.PhysicalConnections;
+import io.replicarouter.internal.topology.TestNodes;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -16,17 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RouteStateTest {
 
     private static Node node(int index, String name, NodeRole role) {
-        NodeHealth health = new NodeHealth(System::nanoTime, 1_000_000_000L, new NodeHealth.Observer() {
-            @Override
-            public void down(SQLException cause) {
-            }
-
-            @Override
-            public void up() {
-            }
-        });
-        return new Node(index, name, role, new HikariDataSource(), 1, health, () -> null, new PhysicalConnections(),
-                false, false);
+        return TestNodes.node(index, name, role);
     }
 
     private final Node primary = node(0, "primary", NodeRole.PRIMARY);

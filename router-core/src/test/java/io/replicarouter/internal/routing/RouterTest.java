@@ -1,20 +1,17 @@
 package io.replicarouter.internal.routing;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.NodeRole;
 import io.replicarouter.balance.Balancers;
 import io.replicarouter.internal.topology.LagHistory;
 import io.replicarouter.internal.topology.MonitorState;
 import io.replicarouter.internal.topology.Node;
-import io.replicarouter.internal.topology.NodeHealth;
+import io.replicarouter.internal.topology.TestNodes;
 import io.replicarouter.internal.topology.NodeView;
-import io.replicarouter.internal.topology.PhysicalConnections;
 import io.replicarouter.internal.topology.Topology;
 import io.replicarouter.internal.topology.TopologyHolder;
 import org.junit.jupiter.api.Test;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -27,17 +24,7 @@ class RouterTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static Node node(int index, String name, NodeRole role) {
-        NodeHealth health = new NodeHealth(System::nanoTime, SECOND, new NodeHealth.Observer() {
-            @Override
-            public void down(SQLException cause) {
-            }
-
-            @Override
-            public void up() {
-            }
-        });
-        return new Node(index, name, role, new HikariDataSource(), 1, health, () -> null, new PhysicalConnections(),
-                false, false);
+        return TestNodes.node(index, name, role);
     }
 
     private final Node primary = node(0, "primary", NodeRole.PRIMARY);
