@@ -68,7 +68,10 @@ public final class LogicalConnection implements Connection, ConnectionState {
 
     // ---- routing ----
 
-    /** Where a statement runs, decided once per execution. */
+    /**
+     * Where a statement runs, decided once per execution. Immutable: those without a requirement are shared
+     * (see {@link RoutingContext#binding}).
+     */
     record Binding(Node node, RouteReason reason, boolean retryable, ReadRequirement requirement) {
     }
 
@@ -93,7 +96,9 @@ public final class LogicalConnection implements Connection, ConnectionState {
             }
         }
         route.routed(node, reason, plan.pin(), autoCommit);
-        return new Binding(node, reason, plan.retryable() && reason == RouteReason.READ, requirement);
+        boolean retryable = plan.retryable() && reason == RouteReason.READ;
+        return requirement == ReadRequirement.NONE ? ctx.binding(node, reason, retryable)
+                : new Binding(node, reason, retryable, requirement);
     }
 
     private ConsistentReads reads() {

@@ -1,11 +1,13 @@
 package io.replicarouter.internal.jdbc;
 
 import io.replicarouter.Consistency;
+import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.internal.consistency.IgnoredTokens;
 import io.replicarouter.internal.consistency.NanoClock;
 import io.replicarouter.internal.consistency.ScopeRegistry;
 import io.replicarouter.internal.consistency.ScopedReads;
+import io.replicarouter.internal.routing.ReadRequirement;
 import io.replicarouter.internal.routing.Router;
 import io.replicarouter.internal.sql.SqlClassifier;
 import io.replicarouter.internal.topology.Node;
@@ -25,6 +27,9 @@ public final class RoutingContext {
     private final Consistency consistency;
     private final ScopeRegistry scopes;
     private final ScopedReads<Node> reads;
+    /** Bindings without a requirement, by node index, reason and retryability: made once, shared (immutable). */
+    private final LogicalConnection.Binding[] bindings;
+    private static final int PER_NODE = RouteReason.values().length * 2;
 
     /**
      * @param router          node selection
@@ -51,6 +56,7 @@ public final class RoutingContext {
         this.measureLatency = measureLatency;
         this.consistency = consistency;
         this.scopes = scopes;
+        this.bindings = new LogicalConnection.Binding[nodeCount * PER_NODE];
         this.reads = new ScopedReads<>(NanoClock.SYSTEM,
                 new ClusterReads(router, consistency, maxWaitNanos, primaryPosition, ignoredTokens, listener));
     }
@@ -85,6 +91,20 @@ public final class RoutingContext {
 
     public ScopeRegistry scopes() {
         return scopes;
+    }
+
+    /**
+     * The binding of a statement to {@code node} with no read requirement: one shared instance per combination
+     * (a benign race may make two; they are equal and immutable).
+     */
+    LogicalConnection.Binding binding(Node node, RouteReason reason, boolean retryable) {
+        int i = node.index() * PER_NODE + reason.ordinal() * 2 + (retryable ? 1 : 0);
+        LogicalConnection.Binding b = bindings[i];
+        if (b == null) {
+            b = new LogicalConnection.Binding(node, reason, retryable, ReadRequirement.NONE);
+            bindings[i] = b;
+        }
+        return b;
     }
 
     /** The consistency algorithm over this data source's nodes. */
