@@ -2,6 +2,7 @@ package io.replicarouter.consistency;
 
 import io.replicarouter.Consistency;
 import io.replicarouter.RouteReason;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.routing.ReadRequirement;
 
 import java.sql.SQLException;
@@ -99,7 +100,7 @@ public final class ScopedReads<N> {
                 PrimaryPosition position = ctx.primaryPosition();
                 long dropped = scope.checkToken(position.get(), position.observedAt());
                 if (dropped != 0) {
-                    ctx.tokenIgnored("position " + Lsns.format(dropped)
+                    ctx.tokenIgnored(TokenProblem.BEYOND_PRIMARY, "position " + Lsns.format(dropped)
                             + " is beyond the primary's " + Lsns.format(position.get()));
                 }
             }

@@ -2,6 +2,7 @@ package io.replicarouter.jdbc;
 
 import io.replicarouter.Consistency;
 import io.replicarouter.RoutingListener;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.consistency.Lsns;
 import io.replicarouter.consistency.NanoClock;
 import io.replicarouter.consistency.PrimaryPosition;
@@ -155,8 +156,8 @@ final class ConsistentReads implements ReadContext<Node> {
     }
 
     @Override
-    public void tokenIgnored(String why) {
-        ctx.ignoredTokens().report(why);
+    public void tokenIgnored(TokenProblem problem, String detail) {
+        ctx.ignoredTokens().report(problem, detail);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.replicarouter.consistency;
 
 import io.replicarouter.Consistency;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.routing.ReadRequirement;
 
 import java.sql.SQLException;
@@ -69,6 +70,7 @@ final class FakeReads implements ReadContext<FakeReads.FakeNode> {
     /** The balancer's order of preference (default: the topology's). */
     List<FakeNode> balancerOrder;
     final List<String> log = new ArrayList<>();
+    /** "problem: detail" of every ignored token. */
     final List<String> ignored = new ArrayList<>();
     final PrimaryPosition position = new PrimaryPosition();
     ScopeState scope;
@@ -235,8 +237,8 @@ final class FakeReads implements ReadContext<FakeReads.FakeNode> {
     }
 
     @Override
-    public void tokenIgnored(String why) {
-        ignored.add(why);
+    public void tokenIgnored(TokenProblem problem, String detail) {
+        ignored.add(problem + ": " + detail);
     }
 
     @Override
