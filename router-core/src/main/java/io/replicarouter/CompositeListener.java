@@ -22,7 +22,8 @@ final class CompositeListener implements RoutingListener {
     }
 
     @Override
-    public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState, int attempt) {
+    public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
+                         int attempt) {
         for (RoutingListener l : listeners) {
             l.executed(node, reason, write, elapsedNanos, sqlState, attempt);
         }
@@ -43,9 +44,9 @@ final class CompositeListener implements RoutingListener {
     }
 
     @Override
-    public void nodeUnreachable(String node, String why, int abortedConnections) {
+    public void nodeUnreachable(String node, ProbeFailure failure, String detail, int abortedConnections) {
         for (RoutingListener l : listeners) {
-            l.nodeUnreachable(node, why, abortedConnections);
+            l.nodeUnreachable(node, failure, detail, abortedConnections);
         }
     }
 
@@ -64,9 +65,9 @@ final class CompositeListener implements RoutingListener {
     }
 
     @Override
-    public void replicaEjected(String node, String why) {
+    public void replicaEjected(String node, EjectionCause cause, String detail) {
         for (RoutingListener l : listeners) {
-            l.replicaEjected(node, why);
+            l.replicaEjected(node, cause, detail);
         }
     }
 
@@ -85,9 +86,9 @@ final class CompositeListener implements RoutingListener {
     }
 
     @Override
-    public void nodeFenced(String node, String why) {
+    public void nodeFenced(String node, FenceCause cause, String detail) {
         for (RoutingListener l : listeners) {
-            l.nodeFenced(node, why);
+            l.nodeFenced(node, cause, detail);
         }
     }
 
@@ -106,9 +107,9 @@ final class CompositeListener implements RoutingListener {
     }
 
     @Override
-    public void tokenIgnored(String why) {
+    public void tokenIgnored(TokenProblem problem, String detail) {
         for (RoutingListener l : listeners) {
-            l.tokenIgnored(why);
+            l.tokenIgnored(problem, detail);
         }
     }
 }

@@ -54,8 +54,8 @@ final class GuardedListener implements RoutingListener {
     }
 
     @Override
-    public void replicaEjected(String node, String why) {
-        guard("replicaEjected", () -> delegate.replicaEjected(node, why));
+    public void replicaEjected(String node, EjectionCause cause, String detail) {
+        guard("replicaEjected", () -> delegate.replicaEjected(node, cause, detail));
     }
 
     @Override
@@ -74,8 +74,8 @@ final class GuardedListener implements RoutingListener {
     }
 
     @Override
-    public void nodeFenced(String node, String why) {
-        guard("nodeFenced", () -> delegate.nodeFenced(node, why));
+    public void nodeFenced(String node, FenceCause cause, String detail) {
+        guard("nodeFenced", () -> delegate.nodeFenced(node, cause, detail));
     }
 
     @Override
@@ -84,8 +84,8 @@ final class GuardedListener implements RoutingListener {
     }
 
     @Override
-    public void tokenIgnored(String why) {
-        guard("tokenIgnored", () -> delegate.tokenIgnored(why));
+    public void tokenIgnored(TokenProblem problem, String detail) {
+        guard("tokenIgnored", () -> delegate.tokenIgnored(problem, detail));
     }
 
     private void guard(String event, Runnable call) {
@@ -97,9 +97,9 @@ final class GuardedListener implements RoutingListener {
     }
 
     @Override
-    public void nodeUnreachable(String node, String why, int abortedConnections) {
+    public void nodeUnreachable(String node, ProbeFailure failure, String detail, int abortedConnections) {
         try {
-            delegate.nodeUnreachable(node, why, abortedConnections);
+            delegate.nodeUnreachable(node, failure, detail, abortedConnections);
         } catch (RuntimeException e) {
             log.warn("routing listener {} failed on nodeUnreachable: {}", delegate, e.toString());
         }

@@ -59,12 +59,15 @@ public interface RoutingListener {
     }
 
     /**
-     * The monitor's probe of {@code node} failed ({@code why}: the driver's message, or "probe timed out"). When
-     * the node stopped answering (rather than refusing), its open connections were aborted so that statements
-     * blocked on it fail now: {@code abortedConnections} says how many. Fires on the first failed probe and on
-     * every later one that aborted connections.
+     * The monitor's probe of {@code node} failed. When the node stopped answering ({@link ProbeFailure#NO_ANSWER}),
+     * its open connections were aborted so that statements blocked on it fail now: {@code abortedConnections} says
+     * how many. Fires on the first failed probe and on every later one that aborted connections.
+     *
+     * @param failure            no answer, or an error the server sent back: a bounded tag for metrics
+     * @param detail             the driver's message, or "probe timed out": for people, not for tags
+     * @param abortedConnections how many of its open connections were aborted (0 for a server error)
      */
-    default void nodeUnreachable(String node, String why, int abortedConnections) {
+    default void nodeUnreachable(String node, ProbeFailure failure, String detail, int abortedConnections) {
     }
 
     /**
@@ -78,8 +81,13 @@ public interface RoutingListener {
     default void nodeUp(String node) {
     }
 
-    /** The topology monitor took a replica out of rotation: {@code why} says lag or unreachable. */
-    default void replicaEjected(String node, String why) {
+    /**
+     * The topology monitor took a replica out of rotation.
+     *
+     * @param cause  lag over a limit, unreachable, or fenced: a bounded tag for metrics
+     * @param detail the figures ("lag 1250 ms / 4096 bytes") or the probe's error: for people, not for tags
+     */
+    default void replicaEjected(String node, EjectionCause cause, String detail) {
     }
 
     /** A replica is back in rotation (with a slow start). */
@@ -90,8 +98,14 @@ public interface RoutingListener {
     default void primaryChanged(String oldPrimary, String newPrimary) {
     }
 
-    /** A second node claims to be primary and lost (lower timeline, or another cluster): it gets no traffic. */
-    default void nodeFenced(String node, String why) {
+    /**
+     * A node gets no traffic at all: it claims to be primary and lost (lower timeline), belongs to another cluster,
+     * or is configured as the primary but is a standby. Told once per change.
+     *
+     * @param cause  a bounded tag for metrics
+     * @param detail the timelines or system identifiers: for people, not for tags
+     */
+    default void nodeFenced(String node, FenceCause cause, String detail) {
     }
 
     /**
@@ -105,7 +119,13 @@ public interface RoutingListener {
     default void consistencyWait(String node, long waitedNanos, boolean satisfied) {
     }
 
-    /** A consistency token was ignored (malformed, unsigned, foreign, beyond the primary); reads are not affected. */
-    default void tokenIgnored(String why) {
+    /**
+     * A consistency token (or a {@link RoutingDataSource#resumeAt(long) resumeAt} position) was ignored; reads are
+     * not affected. Told for every one (the log is rate-limited).
+     *
+     * @param problem malformed, unsigned, another cluster's, beyond the primary, ...: a bounded tag for metrics
+     * @param detail  what was wrong with it, positions included: for people, not for tags
+     */
+    default void tokenIgnored(TokenProblem problem, String detail) {
     }
 }

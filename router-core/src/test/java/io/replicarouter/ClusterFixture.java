@@ -33,7 +33,14 @@ final class ClusterFixture implements AutoCloseable {
         final List<String> retried = Collections.synchronizedList(new ArrayList<>());
         final List<String> down = Collections.synchronizedList(new ArrayList<>());
         final List<String> ignoredTokens = Collections.synchronizedList(new ArrayList<>());
+        final List<TokenProblem> tokenProblems = Collections.synchronizedList(new ArrayList<>());
         final List<String> fenced = Collections.synchronizedList(new ArrayList<>());
+        /** "node:cause" of every fence, e.g. "primary:second_primary". */
+        final List<String> fenceCauses = Collections.synchronizedList(new ArrayList<>());
+        /** "node:cause" of every ejection, e.g. "replica1:lag_time". */
+        final List<String> ejected = Collections.synchronizedList(new ArrayList<>());
+        /** "node:failure" of every unreachable report, e.g. "primary:server_error". */
+        final List<String> unreachable = Collections.synchronizedList(new ArrayList<>());
         final List<String> primaryChanges = Collections.synchronizedList(new ArrayList<>());
         final List<String> drained = Collections.synchronizedList(new ArrayList<>());
 
@@ -43,13 +50,25 @@ final class ClusterFixture implements AutoCloseable {
         }
 
         @Override
-        public void tokenIgnored(String why) {
-            ignoredTokens.add(why);
+        public void tokenIgnored(TokenProblem problem, String detail) {
+            ignoredTokens.add(detail);
+            tokenProblems.add(problem);
         }
 
         @Override
-        public void nodeFenced(String node, String why) {
+        public void nodeFenced(String node, FenceCause cause, String detail) {
             fenced.add(node);
+            fenceCauses.add(node + ":" + cause.tag());
+        }
+
+        @Override
+        public void replicaEjected(String node, EjectionCause cause, String detail) {
+            ejected.add(node + ":" + cause.tag());
+        }
+
+        @Override
+        public void nodeUnreachable(String node, ProbeFailure failure, String detail, int abortedConnections) {
+            unreachable.add(node + ":" + failure.tag());
         }
 
         @Override
@@ -78,6 +97,7 @@ final class ClusterFixture implements AutoCloseable {
             retried.clear();
             down.clear();
             ignoredTokens.clear();
+            tokenProblems.clear();
         }
     }
 

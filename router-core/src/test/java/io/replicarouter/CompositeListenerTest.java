@@ -34,8 +34,8 @@ class CompositeListenerTest {
     private static Object[] sampleArgs(Method m) {
         return Arrays.stream(m.getParameterTypes()).map(t -> t == String.class ? "n"
                 : t == int.class ? 3 : t == long.class ? 4L : t == boolean.class ? true
-                : t == RouteReason.class ? RouteReason.READ : t == SQLException.class ? new SQLException("x", "08006")
-                : null).toArray();
+                : t.isEnum() ? t.getEnumConstants()[t.getEnumConstants().length - 1]
+                : t == SQLException.class ? new SQLException("x", "08006") : null).toArray();
     }
 
     private static List<Method> events() {

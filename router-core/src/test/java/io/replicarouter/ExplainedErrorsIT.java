@@ -30,6 +30,7 @@ class ExplainedErrorsIT {
     private static final String PASSWORD = "right-horse-battery";
     private static EmbeddedCluster cluster;
     private ListAppender<ILoggingEvent> log;
+    private final ClusterFixture.Recorder events = new ClusterFixture.Recorder();
 
     @BeforeAll
     static void start() {
@@ -51,9 +52,10 @@ class ExplainedErrorsIT {
         ConsistencyGapsIT.release(log);
     }
 
-    private static RoutingDataSource router(String primaryUrl, String password) {
+    private RoutingDataSource router(String primaryUrl, String password) {
         ClusterNode r = cluster.replica(1);
         return RoutingDataSource.builder()
+                .listener(events)
                 .primary(primaryUrl, "app", password)
                 .replica("replica2", r.jdbcUrl(), "app", PASSWORD)
                 .build();
@@ -88,6 +90,8 @@ class ExplainedErrorsIT {
         try (RoutingDataSource ds = router(cluster.primary().jdbcUrl(), "wrong-secret")) {
             assertThat(writeFails(ds).getMessage()).contains("password authentication failed");
             loggedOnce("password authentication failed");
+            // The server answered, with an error: told once (no connections to abort), with its tag.
+            assertThat(events.unreachable).containsExactly("primary:server_error");
         }
     }
 
@@ -100,6 +104,7 @@ class ExplainedErrorsIT {
         try (RoutingDataSource ds = router("jdbc:postgresql://127.0.0.1:" + port + "/postgres", PASSWORD)) {
             assertThat(writeFails(ds).getMessage()).contains("refused").contains(Integer.toString(port));
             loggedOnce("refused");
+            assertThat(events.unreachable).containsExactly("primary:no_answer"); // nothing listens: no answer
         }
     }
 
@@ -126,6 +131,7 @@ class ExplainedErrorsIT {
             }
             assertThat(ports).containsExactly(cluster.replica(1).port());
             loggedOnce("is configured as the primary but is a standby");
+            assertThat(events.fenceCauses).containsExactly("primary:misconfigured_primary"); // told once
         }
     }
 }

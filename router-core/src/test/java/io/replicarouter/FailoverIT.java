@@ -110,6 +110,7 @@ class FailoverIT {
             assertThat(stateOf(f.router, "primary")).isEqualTo(NodeState.FENCED);
             assertThat(f.router.topology().node("primary").orElseThrow().lastError()).contains("also claims to be primary");
             assertThat(f.events.fenced).contains("primary");
+            assertThat(f.events.fenceCauses).contains("primary:second_primary");
             assertThat(f.router.topology().primary()).isEqualTo("replica1");
             List<String> where = new ArrayList<>();
             for (int i = 0; i < 50; i++) {

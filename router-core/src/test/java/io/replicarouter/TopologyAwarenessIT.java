@@ -102,6 +102,8 @@ class TopologyAwarenessIT {
         assertThat(f.router.topology().readReplicas()).containsExactly("replica2");
         assertThat(whereReadsGo(f, 100, "")).containsExactly("replica2");
         assertThat(f.router.topology().node("replica1").orElseThrow().lag().toNanos()).isGreaterThan(Duration.ofSeconds(1).toNanos());
+        // Paused replay under a trickle of writes: the time limit (1 s) is crossed, the byte limit (16 MiB) is not.
+        assertThat(f.events.ejected).containsExactly("replica1:lag_time");
 
         cluster.resumeReplay(cluster.replica(0));
         long back = waitUntil(Duration.ofSeconds(2), () -> f.router.topology().readReplicas().contains("replica1"));
@@ -145,6 +147,7 @@ class TopologyAwarenessIT {
         cluster.kill(cluster.replica(1));
         long detected = waitUntil(Duration.ofSeconds(3), () -> !f.router.topology().readReplicas().contains("replica2"));
         assertThat(detected).isBetween(0L, 1_000L);
+        assertThat(f.events.ejected).containsExactly("replica2:unreachable");
         assertThat(whereReadsGo(f, 20, "")).containsExactly("replica1");
         cluster.start(cluster.replica(1));
         assertThat(waitUntil(Duration.ofSeconds(3), () -> f.router.topology().readReplicas().contains("replica2")))
@@ -248,9 +251,12 @@ class TopologyAwarenessIT {
                 "1." + system + "-" + Long.toHexString(Long.parseLong(lsn, 16) + (1L << 40)), // far beyond the primary
                 "1.123456789abcdef-" + lsn,                                             // another cluster
                 "1." + system + "-",                                                    // truncated
-                "garbage!");
-        assertIgnored(signed, badForSigned);
-        assertIgnored(unsigned, badForUnsigned);
+                "garbage!",
+                good);                                                                  // signed, but no secret here
+        assertIgnored(signed, badForSigned, List.of(TokenProblem.BAD_SIGNATURE, TokenProblem.BAD_SIGNATURE,
+                TokenProblem.UNSIGNED));
+        assertIgnored(unsigned, badForUnsigned, List.of(TokenProblem.FAR_BEYOND_PRIMARY, TokenProblem.OTHER_CLUSTER,
+                TokenProblem.MALFORMED, TokenProblem.MALFORMED, TokenProblem.UNEXPECTED_SIGNATURE));
 
         signed.events.clear();
         try (ConsistencyScope scope = signed.router.resumeScope(good)) {
@@ -260,8 +266,10 @@ class TopologyAwarenessIT {
         assertThat(signed.events.routed).contains("primary:CONSISTENCY_FALLBACK");
     }
 
-    private static void assertIgnored(ClusterFixture f, List<String> tokens) throws SQLException {
-        for (String token : tokens) {
+    private static void assertIgnored(ClusterFixture f, List<String> tokens, List<TokenProblem> problems)
+            throws SQLException {
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
             f.events.clear();
             long start = System.nanoTime();
             try (ConsistencyScope scope = f.router.resumeScope(token)) {
@@ -270,6 +278,7 @@ class TopologyAwarenessIT {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as(token).isLessThan(Duration.ofSeconds(1));
             assertThat(f.events.routed).as(token).allMatch(e -> e.startsWith("replica"));
             assertThat(f.events.ignoredTokens).as(token).hasSize(1);
+            assertThat(f.events.tokenProblems).as(token).containsExactly(problems.get(i));
         }
     }
 }

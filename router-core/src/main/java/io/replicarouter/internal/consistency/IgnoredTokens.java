@@ -1,6 +1,7 @@
 package io.replicarouter.internal.consistency;
 
 import io.replicarouter.RoutingListener;
+import io.replicarouter.TokenProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ public final class IgnoredTokens {
         this.listener = listener;
     }
 
-    public void report(String why) {
-        listener.tokenIgnored(why);
+    public void report(TokenProblem problem, String why) {
+        listener.tokenIgnored(problem, why);
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY && lastLogged.compareAndSet(last, now)) {

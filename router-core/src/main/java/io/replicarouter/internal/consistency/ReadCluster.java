@@ -1,6 +1,7 @@
 package io.replicarouter.internal.consistency;
 
 import io.replicarouter.Consistency;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.routing.ReadRequirement;
 import io.replicarouter.internal.topology.PrimaryPosition;
 
@@ -53,8 +54,8 @@ public interface ReadCluster<N> {
     /** The primary's newest position seen by this data source. */
     PrimaryPosition primaryPosition();
 
-    /** A token position adopted unverified turned out to be beyond the primary's. */
-    void tokenIgnored(String why);
+    /** A token position adopted unverified turned out to be beyond the primary's ({@code problem} says so). */
+    void tokenIgnored(TokenProblem problem, String detail);
 
     /** A read waited for a replica: {@code replica} is the one that caught up, {@code null} when none did. */
     void waited(N replica, long waitedNanos, boolean satisfied);

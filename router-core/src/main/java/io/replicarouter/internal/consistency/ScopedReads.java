@@ -2,6 +2,7 @@ package io.replicarouter.internal.consistency;
 
 import io.replicarouter.Consistency;
 import io.replicarouter.RouteReason;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.postgres.Lsns;
 import io.replicarouter.internal.routing.ReadRequirement;
 import io.replicarouter.internal.topology.PrimaryPosition;
@@ -103,7 +104,7 @@ public final class ScopedReads<N> {
                 PrimaryPosition position = cluster.primaryPosition();
                 long dropped = scope.checkToken(position.get(), position.observedAt());
                 if (dropped != 0) {
-                    cluster.tokenIgnored("position " + Lsns.format(dropped)
+                    cluster.tokenIgnored(TokenProblem.BEYOND_PRIMARY, "position " + Lsns.format(dropped)
                             + " is beyond the primary's " + Lsns.format(position.get()));
                 }
             }

@@ -2,6 +2,8 @@ package io.replicarouter.internal.consistency;
 
 import io.replicarouter.internal.postgres.Lsns;
 
+import io.replicarouter.TokenProblem;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import java.util.Map;
  * Consistency tokens: {@code 1.<systemId>-<lsn>[_<systemId>-<lsn>...][.<signature>]}, ids and positions in
  * hexadecimal, one entry per cluster (shard), safe in headers, cookies and URLs. With a secret, the
  * signature is the first 16 bytes of HMAC-SHA256 over everything before it, base64url; unsigned or wrongly
- * signed tokens are then refused. Decoding never throws: a bad token yields a reason.
+ * signed tokens are then refused. Decoding never throws: a bad token yields a problem and a reason.
  */
 public final class TokenCodec {
 
@@ -34,8 +36,11 @@ public final class TokenCodec {
         return secret != null;
     }
 
-    /** The decoded entries (system identifier → LSN), or the reason the token is unusable. */
-    public record Decoded(Map<Long, Long> positions, String problem) {
+    /**
+     * The decoded entries (system identifier → LSN), or why the token is unusable: {@code problem} (for metrics)
+     * and {@code detail} (for people), both {@code null} for a good token.
+     */
+    public record Decoded(Map<Long, Long> positions, TokenProblem problem, String detail) {
         public boolean ok() {
             return problem == null;
         }
@@ -60,53 +65,53 @@ public final class TokenCodec {
 
     public Decoded decode(String token) {
         if (token == null || token.isEmpty()) {
-            return bad("empty token");
+            return bad(TokenProblem.MALFORMED, "empty token");
         }
         if (token.length() > MAX_LENGTH) {
-            return bad("token longer than " + MAX_LENGTH + " characters");
+            return bad(TokenProblem.TOO_LARGE, "token longer than " + MAX_LENGTH + " characters");
         }
         String[] parts = token.split("\\.", -1);
         if (parts.length < 2 || parts.length > 3 || !parts[0].equals(VERSION)) {
-            return bad("not a version-" + VERSION + " token");
+            return bad(TokenProblem.MALFORMED, "not a version-" + VERSION + " token");
         }
         if (secret != null) {
             if (parts.length != 3) {
-                return bad("unsigned token (a secret is configured)");
+                return bad(TokenProblem.UNSIGNED, "unsigned token (a secret is configured)");
             }
             String expected = sign(parts[0] + "." + parts[1]);
             if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                     parts[2].getBytes(StandardCharsets.US_ASCII))) {
-                return bad("bad signature");
+                return bad(TokenProblem.BAD_SIGNATURE, "bad signature");
             }
         } else if (parts.length == 3) {
-            return bad("signed token but no secret is configured");
+            return bad(TokenProblem.UNEXPECTED_SIGNATURE, "signed token but no secret is configured");
         }
         Map<Long, Long> positions = new LinkedHashMap<>();
         if (parts[1].isEmpty()) {
-            return new Decoded(positions, null);
+            return new Decoded(positions, null, null);
         }
         String[] entries = parts[1].split("_", -1);
         if (entries.length > MAX_ENTRIES) {
-            return bad("more than " + MAX_ENTRIES + " clusters");
+            return bad(TokenProblem.TOO_LARGE, "more than " + MAX_ENTRIES + " clusters");
         }
         for (String entry : entries) {
             int dash = entry.indexOf('-');
             if (dash <= 0 || dash == entry.length() - 1 || dash > 16 || entry.length() - dash - 1 > 16
                     || !Lsns.hex(entry, 0, dash) || !Lsns.hex(entry, dash + 1, entry.length())) {
-                return bad("malformed entry");
+                return bad(TokenProblem.MALFORMED, "malformed entry");
             }
             try {
                 positions.put(Long.parseUnsignedLong(entry, 0, dash, 16),
                         Long.parseUnsignedLong(entry, dash + 1, entry.length(), 16));
             } catch (NumberFormatException e) {
-                return bad("malformed entry");
+                return bad(TokenProblem.MALFORMED, "malformed entry");
             }
         }
-        return new Decoded(positions, null);
+        return new Decoded(positions, null, null);
     }
 
-    private static Decoded bad(String problem) {
-        return new Decoded(Map.of(), problem);
+    private static Decoded bad(TokenProblem problem, String detail) {
+        return new Decoded(Map.of(), problem, detail);
     }
 
     private String sign(String payload) {

@@ -3,10 +3,12 @@ package io.replicarouter.internal.consistency;
 import io.replicarouter.internal.postgres.Lsns;
 import io.replicarouter.internal.topology.PrimaryPosition;
 
+import io.replicarouter.TokenProblem;
+
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Turns tokens and known positions into scope state, and scopes into tokens. A position within the primary's
@@ -35,15 +37,15 @@ public final class TokenResolver {
     private final PrimaryPosition position;
     private final long askIntervalNanos;
     private final Primary primary;
-    private final Consumer<String> ignored;
+    private final BiConsumer<TokenProblem, String> ignored;
     private final NanoClock clock;
 
     /**
      * @param askIntervalNanos at most one question of the primary's position per interval, for all callers
-     * @param ignored          where ignored tokens are reported (a reason each)
+     * @param ignored          where ignored tokens are reported (a problem and a reason each)
      */
     public TokenResolver(TokenCodec codec, PrimaryPosition position, long askIntervalNanos, Primary primary,
-                         Consumer<String> ignored, NanoClock clock) {
+                         BiConsumer<TokenProblem, String> ignored, NanoClock clock) {
         this.codec = codec;
         this.position = position;
         this.askIntervalNanos = askIntervalNanos;
@@ -62,7 +64,7 @@ public final class TokenResolver {
         }
         TokenCodec.Decoded decoded = codec.decode(token.trim());
         if (!decoded.ok()) {
-            ignored.accept(decoded.problem());
+            ignored.accept(decoded.problem(), decoded.detail());
             return;
         }
         long mine = primary.systemId();
@@ -76,7 +78,8 @@ public final class TokenResolver {
             adopt(state, e.getValue());
         }
         if (!known && !decoded.positions().isEmpty()) {
-            ignored.accept("no position for this cluster (system identifier " + Long.toUnsignedString(mine) + ")");
+            ignored.accept(TokenProblem.OTHER_CLUSTER,
+                    "no position for this cluster (system identifier " + Long.toUnsignedString(mine) + ")");
         }
     }
 
@@ -89,7 +92,8 @@ public final class TokenResolver {
             return;
         }
         if (known != 0 && Long.compareUnsigned(lsn, plausibleLimit(known, now - position.observedAt())) > 0) {
-            ignored.accept("position " + Lsns.format(lsn) + " is far beyond the primary's " + Lsns.format(known));
+            ignored.accept(TokenProblem.FAR_BEYOND_PRIMARY,
+                    "position " + Lsns.format(lsn) + " is far beyond the primary's " + Lsns.format(known));
             return;
         }
         if (!position.claimAsk(now, askIntervalNanos)) {
@@ -98,7 +102,8 @@ public final class TokenResolver {
         }
         long primaryLsn = currentPrimaryLsn();
         if (primaryLsn != 0 && Long.compareUnsigned(lsn, primaryLsn) > 0) {
-            ignored.accept("position " + Lsns.format(lsn) + " is beyond the primary's " + Lsns.format(primaryLsn));
+            ignored.accept(TokenProblem.BEYOND_PRIMARY,
+                    "position " + Lsns.format(lsn) + " is beyond the primary's " + Lsns.format(primaryLsn));
         } else if (primaryLsn == 0) {
             state.adoptUnverified(lsn, now); // the primary did not answer: settle it later
         } else {

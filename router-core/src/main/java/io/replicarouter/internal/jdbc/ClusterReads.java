@@ -4,6 +4,7 @@ import io.replicarouter.Consistency;
 import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.NodeRole;
 import io.replicarouter.RoutingListener;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.consistency.IgnoredTokens;
 import io.replicarouter.internal.consistency.ReadCluster;
 import io.replicarouter.internal.routing.ReadRequirement;
@@ -100,8 +101,8 @@ final class ClusterReads implements ReadCluster<Node> {
     }
 
     @Override
-    public void tokenIgnored(String why) {
-        ignoredTokens.report(why);
+    public void tokenIgnored(TokenProblem problem, String detail) {
+        ignoredTokens.report(problem, detail);
     }
 
     @Override

@@ -500,8 +500,11 @@ public final class LogicalConnection implements Connection, ConnectionState {
     private CallableStatement callable(CallableFactory prepare) throws SQLException {
         NodeSession session = session(primaryForApiNode());
         ErrorHook errors = session;
+        // Bound when prepared: its executions report the node and reason of that binding.
+        RouteReason reason = route.txNode() != null ? route.txReason() : RouteReason.PRIMARY_ONLY_API;
+        ExecutionHook executions = ExecutionHook.reporting(ctx.listener(), session.node, reason);
         try {
-            return new LogicalCallableStatement(prepare.create(session.physical), this, errors);
+            return new LogicalCallableStatement(prepare.create(session.physical), this, errors, executions);
         } catch (SQLException e) {
             throw errors.translate(e);
         }

@@ -1,5 +1,9 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.EjectionCause;
+import io.replicarouter.FenceCause;
+import io.replicarouter.ProbeFailure;
+
 /**
  * What the monitor does because of a round, besides publishing the next topology: the round decides
  * ({@link RoundRules}, pure), the monitor acts (aborts connections, logs, tells the listener). Each effect is
@@ -15,6 +19,10 @@ public sealed interface Effect {
      * @param hung  the probe timed out or lost its connection: abort the node's connections (every round)
      */
     record Unreachable(int node, String error, boolean hung, boolean first, boolean log) implements Effect {
+        /** How the probe failed, as the listener is told: no answer (hung) or an error the server sent back. */
+        public ProbeFailure failure() {
+            return hung ? ProbeFailure.NO_ANSWER : ProbeFailure.SERVER_ERROR;
+        }
     }
 
     /** A node whose failure was logged answers again (INFO). */
@@ -30,15 +38,15 @@ public sealed interface Effect {
     }
 
     /** A node is fenced: a second primary that lost, or a node of another cluster. */
-    record Fenced(int node, String why) implements Effect {
+    record Fenced(int node, FenceCause cause, String why) implements Effect {
     }
 
-    /** The configured primary is a standby that never was the primary here (WARN once). */
+    /** The configured primary is a standby that never was the primary here (WARN once; told as a fence). */
     record Misconfigured(int node) implements Effect {
     }
 
-    /** A replica leaves rotation. */
-    record Ejected(int node, String why) implements Effect {
+    /** A replica leaves rotation: {@code cause} for metrics, {@code why} (the figures) for people. */
+    record Ejected(int node, EjectionCause cause, String why) implements Effect {
     }
 
     /** A replica re-enters rotation (and slow-starts). */

@@ -1,5 +1,7 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.EjectionCause;
+
 /**
  * When a replica may serve reads, from its measured lag: ejected when it crosses {@code maxLag} or
  * {@code maxLagBytes}; readmitted only when it is back under half of both (hysteresis, so that a replica
@@ -23,5 +25,16 @@ public record LagPolicy(long maxLagNanos, long maxLagBytes) {
             return lagNanos <= maxLagNanos && lagBytes <= maxLagBytes;
         }
         return lagNanos <= maxLagNanos / 2 && lagBytes <= maxLagBytes / 2;
+    }
+
+    /**
+     * Which limit a replica in rotation with this lag passed ({@link #eligible} returned false for it): the time
+     * limit when both are passed, {@code null} when neither is.
+     */
+    public EjectionCause exceeded(long lagNanos, long lagBytes) {
+        if (lagNanos > maxLagNanos) {
+            return EjectionCause.LAG_TIME;
+        }
+        return lagBytes > maxLagBytes ? EjectionCause.LAG_BYTES : null;
     }
 }

@@ -1,5 +1,7 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.FenceCause;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +17,11 @@ import java.util.List;
  */
 public final class RoleResolver {
 
-    /** The decision: index of the primary (-1 for none) and the fenced nodes' indexes, with reasons. */
-    public record Roles(int primary, List<Integer> fenced, List<String> reasons) {
+    /**
+     * The decision: index of the primary (-1 for none) and the fenced nodes' indexes, each with its cause and
+     * a reason for people (same positions in the three lists).
+     */
+    public record Roles(int primary, List<Integer> fenced, List<FenceCause> causes, List<String> reasons) {
     }
 
     private RoleResolver() {
@@ -39,6 +44,7 @@ public final class RoleResolver {
             }
         }
         List<Integer> fenced = new ArrayList<>();
+        List<FenceCause> causes = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         long systemId = best >= 0 ? statuses.get(best).systemId() : 0;
         for (int i = 0; i < statuses.size(); i++) {
@@ -48,14 +54,16 @@ public final class RoleResolver {
             }
             if (s.claimsPrimary()) {
                 fenced.add(i);
+                causes.add(FenceCause.SECOND_PRIMARY);
                 reasons.add("also claims to be primary, on timeline " + s.timeline() + " (the primary is on "
                         + statuses.get(best).timeline() + ")");
             } else if (systemId != 0 && s.systemId() != 0 && s.systemId() != systemId) {
                 fenced.add(i);
+                causes.add(FenceCause.OTHER_CLUSTER);
                 reasons.add("belongs to another cluster (system identifier " + Long.toUnsignedString(s.systemId())
                         + ", the primary's is " + Long.toUnsignedString(systemId) + ")");
             }
         }
-        return new Roles(best, fenced, reasons);
+        return new Roles(best, fenced, causes, reasons);
     }
 }

@@ -1,5 +1,6 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.EjectionCause;
 import io.replicarouter.NodeRole;
 
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public final class RoundRules {
             int k = roles.fenced().indexOf(i);
             String why = k >= 0 ? roles.reasons().get(k) : null;
             if (why != null && !d[i].fenced()) {
-                effects.add(new Effect.Fenced(i, why));
+                effects.add(new Effect.Fenced(i, roles.causes().get(k), why));
             }
             d[i].fenceReason = why;
         }
@@ -145,12 +146,16 @@ public final class RoundRules {
             serves = lagPolicy.eligible(d.eligible, d.lagNanos, d.lagBytes);
             if (!serves && d.eligible) {
                 d.eligible = false;
-                effects.add(new Effect.Ejected(i, "lag " + d.lagNanos / 1_000_000 + " ms / " + d.lagBytes + " bytes"));
+                effects.add(new Effect.Ejected(i, lagPolicy.exceeded(d.lagNanos, d.lagBytes),
+                        "lag " + d.lagNanos / 1_000_000 + " ms / " + d.lagBytes + " bytes"));
             }
         } else if (d.eligible && d.role == NodeRole.REPLICA) {
             d.eligible = false;
-            effects.add(new Effect.Ejected(i, !s.reachable() ? "unreachable: " + s.error() : d.fenced() ? "fenced"
-                    : d.misconfigured ? "configured as the primary, but a standby" : "not in recovery"));
+            String why = !s.reachable() ? "unreachable: " + s.error() : d.fenced() ? "fenced"
+                    : d.misconfigured ? "configured as the primary, but a standby" : "not in recovery";
+            // Reachable but not serving: fenced, misconfigured, or out of recovery without being the primary (which
+            // RoleResolver fences): each means it is no longer a standby to read from.
+            effects.add(new Effect.Ejected(i, s.reachable() ? EjectionCause.FENCED : EjectionCause.UNREACHABLE, why));
         } else {
             d.eligible = false; // a (former) primary: never in rotation until it is a replica
         }

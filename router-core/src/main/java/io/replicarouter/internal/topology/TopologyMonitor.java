@@ -1,5 +1,6 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.FenceCause;
 import io.replicarouter.RoutingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,7 +176,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 }
             }
             if (u.first() || aborted > 0) {
-                listener.nodeUnreachable(node.name(), u.error(), aborted);
+                listener.nodeUnreachable(node.name(), u.failure(), u.error(), aborted);
             }
         } else if (effect instanceof Effect.Answers a) {
             log.info("node {} answers again", name(a.node()));
@@ -186,14 +187,16 @@ public final class TopologyMonitor implements AutoCloseable {
             listener.primaryChanged(from, to);
         } else if (effect instanceof Effect.Fenced f) {
             log.warn("node {} fenced: {}", name(f.node()), f.why());
-            listener.nodeFenced(name(f.node()), f.why());
+            listener.nodeFenced(name(f.node()), f.cause(), f.why());
         } else if (effect instanceof Effect.Misconfigured m) {
             log.warn("node {} is configured as the primary but is a standby (pg_is_in_recovery() = true): it gets no"
                     + " traffic; check its URL, or give every node with node(...) to let the router discover roles",
                     name(m.node()));
+            listener.nodeFenced(name(m.node()), FenceCause.MISCONFIGURED_PRIMARY,
+                    "configured as the primary, but a standby (pg_is_in_recovery() = true)");
         } else if (effect instanceof Effect.Ejected e) {
             log.warn("replica {} out of rotation: {}", name(e.node()), e.why());
-            listener.replicaEjected(name(e.node()), e.why());
+            listener.replicaEjected(name(e.node()), e.cause(), e.why());
         } else if (effect instanceof Effect.Readmitted r) {
             log.info("replica {} back in rotation (slow start {} ms)", name(r.node()), rules.slowStartNanos() / 1_000_000);
             listener.replicaReadmitted(name(r.node()));

@@ -1,6 +1,7 @@
 package io.replicarouter.internal.consistency;
 
 import io.replicarouter.Consistency;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.routing.ReadRequirement;
 import io.replicarouter.internal.topology.PrimaryPosition;
 
@@ -70,6 +71,7 @@ final class FakeReads implements ReadSession<FakeReads.FakeNode>, ReadCluster<Fa
     /** The balancer's order of preference (default: the topology's). */
     List<FakeNode> balancerOrder;
     final List<String> log = new ArrayList<>();
+    /** "problem: detail" of every ignored token. */
     final List<String> ignored = new ArrayList<>();
     final PrimaryPosition position = new PrimaryPosition();
     ScopeState scope;
@@ -236,8 +238,8 @@ final class FakeReads implements ReadSession<FakeReads.FakeNode>, ReadCluster<Fa
     }
 
     @Override
-    public void tokenIgnored(String why) {
-        ignored.add(why);
+    public void tokenIgnored(TokenProblem problem, String detail) {
+        ignored.add(problem + ": " + detail);
     }
 
     @Override

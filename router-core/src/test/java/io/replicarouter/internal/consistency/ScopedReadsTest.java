@@ -233,7 +233,7 @@ class ScopedReadsTest {
         ReadChoice<FakeNode> c = read();
         assertThat(c.node()).isSameAs(r);
         assertThat(c.requirement().minLsn()).isZero();
-        assertThat(ctx.ignored).containsExactly("position 0/2328 is beyond the primary's 0/3E8");
+        assertThat(ctx.ignored).containsExactly("BEYOND_PRIMARY: position 0/2328 is beyond the primary's 0/3E8");
     }
 
     // ---- monotonic reads ----

@@ -1,7 +1,9 @@
 package io.replicarouter.internal.consistency;
 
+import io.replicarouter.TokenProblem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -37,12 +39,19 @@ class TokenCodecTest {
         assertThat(codec.decode(token).positions()).isEqualTo(positions());
 
         String tampered = token.replace("16b3748", "16b3749");
-        assertThat(codec.decode(tampered).problem()).isEqualTo("bad signature");
+        assertThat(codec.decode(tampered).problem()).isEqualTo(TokenProblem.BAD_SIGNATURE);
+        assertThat(codec.decode(tampered).detail()).isEqualTo("bad signature");
         String unsigned = token.substring(0, token.lastIndexOf('.'));
-        assertThat(codec.decode(unsigned).problem()).contains("unsigned");
-        assertThat(new TokenCodec("another-secret-of-16+".getBytes(StandardCharsets.UTF_8)).decode(token).problem())
-                .isEqualTo("bad signature");
-        assertThat(new TokenCodec(null).decode(token).problem()).contains("no secret");
+        assertThat(codec.decode(unsigned).problem()).isEqualTo(TokenProblem.UNSIGNED);
+        assertThat(codec.decode(unsigned).detail()).contains("unsigned");
+        TokenCodec.Decoded otherSecret = new TokenCodec("another-secret-of-16+".getBytes(StandardCharsets.UTF_8))
+                .decode(token);
+        assertThat(otherSecret.problem()).isEqualTo(TokenProblem.BAD_SIGNATURE);
+        TokenCodec.Decoded noSecret = new TokenCodec(null).decode(token);
+        assertThat(noSecret.problem()).isEqualTo(TokenProblem.UNEXPECTED_SIGNATURE);
+        assertThat(noSecret.detail()).contains("no secret");
+        assertThat(codec.decode(token).problem()).isNull();
+        assertThat(codec.decode(token).detail()).isNull();
     }
 
     @Test
@@ -57,11 +66,31 @@ class TokenCodecTest {
     void malformedTokensYieldAProblemNotAnException(String token) {
         TokenCodec.Decoded d = new TokenCodec(null).decode(token);
         assertThat(d.ok()).isFalse();
+        assertThat(d.problem()).isEqualTo(TokenProblem.MALFORMED);
         assertThat(d.positions()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "''          | MALFORMED | empty token",
+        "x           | MALFORMED | not a version-1 token",
+        "1.1-1.sig.x | MALFORMED | not a version-1 token",
+        "1.zz-1      | MALFORMED | malformed entry",
+        "1.1-1_      | MALFORMED | malformed entry",
+    })
+    void eachRefusalNamesItsProblem(String token, TokenProblem problem, String detail) {
+        TokenCodec.Decoded d = new TokenCodec(null).decode(token);
+        assertThat(d.problem()).isEqualTo(problem);
+        assertThat(d.detail()).isEqualTo(detail);
     }
 
     @Test
     void oversizedTokensAreRefused() {
-        assertThat(new TokenCodec(null).decode("1." + "a-1_".repeat(600)).problem()).contains("longer");
+        TokenCodec.Decoded longer = new TokenCodec(null).decode("1." + "a-1_".repeat(600));
+        assertThat(longer.problem()).isEqualTo(TokenProblem.TOO_LARGE);
+        assertThat(longer.detail()).contains("longer");
+        TokenCodec.Decoded many = new TokenCodec(null).decode("1." + "a-1_".repeat(64) + "a-1");
+        assertThat(many.problem()).isEqualTo(TokenProblem.TOO_LARGE);
+        assertThat(many.detail()).isEqualTo("more than 64 clusters");
     }
 }

@@ -1,6 +1,7 @@
 package io.replicarouter.internal.consistency;
 
 import io.replicarouter.Consistency;
+import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.topology.PrimaryPosition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ class TokenResolverTest {
 
     private final FakeClock clock = new FakeClock();
     private final PrimaryPosition position = new PrimaryPosition();
+    /** "PROBLEM: detail" of every ignored token. */
     private final List<String> ignored = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger asks = new AtomicInteger();
     private final TokenCodec codec = new TokenCodec(null);
@@ -60,8 +62,12 @@ class TokenResolverTest {
                 return primaryLsn;
             }
         };
-        resolver = new TokenResolver(codec, position, INTERVAL, primary, ignored::add, clock);
+        resolver = new TokenResolver(codec, position, INTERVAL, primary, this::ignored, clock);
         state = new ScopeState(Consistency.READ_YOUR_WRITES);
+    }
+
+    private void ignored(TokenProblem problem, String detail) {
+        ignored.add(problem + ": " + detail);
     }
 
     private static String token(long... idLsnPairs) {
@@ -80,7 +86,8 @@ class TokenResolverTest {
 
     /**
      * One position against the primary's newest position seen (0 = none seen) and what the primary answers
-     * when asked (-1 = it does not answer): adopted, unverified, or ignored, and whether it cost a question.
+     * when asked (-1 = it does not answer): adopted, unverified, or ignored (with its problem), and whether it
+     * cost a question.
      */
     @ParameterizedTest(name = "seen {0}, token {1}, primary {2} -> {3}, asked {4}")
     @CsvSource({
@@ -90,18 +97,18 @@ class TokenResolverTest {
         // just ahead: one question decides
         "5000,  6000,        7000,  adopted,    true",
         "5000,  6000,        6000,  adopted,    true",
-        "5000,  6000,        5500,  ignored,    true",
+        "5000,  6000,        5500,  BEYOND_PRIMARY, true",
         "5000,  6000,        -1,    unverified, true",
         // nothing seen yet: asked too
         "0,     6000,        7000,  adopted,    true",
-        "0,     6000,        100,   ignored,    true",
+        "0,     6000,        100,   BEYOND_PRIMARY, true",
         "0,     6000,        -1,    unverified, true",
         // beyond what the primary can have written since the sample (4 GiB/s, for the age + 1 s): no question
         "5000,  4294972296,  -1,    unverified, true",
         "5000,  4294972296,  4294972296, adopted, true",
-        "5000,  4294972296,  4294972295, ignored, true",
-        "5000,  4294972297,  -1,    ignored,    false",
-        "5000,  -1,          -1,    ignored,    false",
+        "5000,  4294972296,  4294972295, BEYOND_PRIMARY, true",
+        "5000,  4294972297,  -1,    FAR_BEYOND_PRIMARY, false",
+        "5000,  -1,          -1,    FAR_BEYOND_PRIMARY, false",
     })
     void adoption(long seen, long lsn, long answer, String outcome, boolean asked) {
         if (seen != 0) {
@@ -124,7 +131,8 @@ class TokenResolverTest {
             default -> {
                 assertThat(state.writeLsn()).isZero();
                 assertThat(state.hasUnverified()).isFalse();
-                assertThat(ignored).singleElement().asString().contains("beyond the primary's");
+                assertThat(ignored).singleElement().asString().startsWith(TokenProblem.valueOf(outcome) + ": ")
+                        .contains("beyond the primary's");
             }
         }
         assertThat(asks.get()).isEqualTo(asked ? 1 : 0);
@@ -147,7 +155,7 @@ class TokenResolverTest {
         resolver.adopt(state, 5000 + 9 * 4 * GIB); // 9 s old: 10 s worth of WAL is plausible
         assertThat(ignored).isEmpty();
         resolver.adopt(new ScopeState(Consistency.READ_YOUR_WRITES), 5000 + 11 * 4 * GIB);
-        assertThat(ignored).singleElement().asString().contains("far beyond");
+        assertThat(ignored).singleElement().asString().startsWith("FAR_BEYOND_PRIMARY: ").contains("far beyond");
     }
 
     @Test
@@ -164,7 +172,7 @@ class TokenResolverTest {
         ScopeState third = new ScopeState(Consistency.READ_YOUR_WRITES);
         resolver.adopt(third, 9500);
         assertThat(asks.get()).isEqualTo(2);
-        assertThat(ignored).singleElement().asString().contains("0/251C is beyond the primary's 0/2328");
+        assertThat(ignored).containsExactly("BEYOND_PRIMARY: position 0/251C is beyond the primary's 0/2328");
     }
 
     @Test
@@ -212,15 +220,24 @@ class TokenResolverTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "garbage            | not a version-1 token",
-        "2.1-2              | not a version-1 token",
-        "1.7001             | malformed entry",
-        "1.7001-zz          | malformed entry",
-        "1.7001-10.c2lnbmVk | signed token but no secret is configured",
+        "garbage            | MALFORMED            | not a version-1 token",
+        "2.1-2              | MALFORMED            | not a version-1 token",
+        "1.7001             | MALFORMED            | malformed entry",
+        "1.7001-zz          | MALFORMED            | malformed entry",
+        "1.7001-10.c2lnbmVk | UNEXPECTED_SIGNATURE | signed token but no secret is configured",
     })
-    void aMalformedTokenIsReportedWithItsProblem(String token, String problem) {
+    void aMalformedTokenIsReportedWithItsProblem(String token, TokenProblem problem, String detail) {
         resolver.resume(state, token);
-        assertThat(ignored).containsExactly(problem);
+        assertThat(ignored).containsExactly(problem + ": " + detail);
+        assertThat(state.writeLsn()).isZero();
+    }
+
+    @Test
+    void anOversizedTokenIsReportedAsTooLarge() {
+        resolver.resume(state, "1." + "7001-1_".repeat(300)); // longer than 2048 characters
+        resolver.resume(state, "1." + "7001-1_".repeat(64) + "7001-1"); // 65 clusters
+        assertThat(ignored).containsExactly("TOO_LARGE: token longer than 2048 characters",
+                "TOO_LARGE: more than 64 clusters");
         assertThat(state.writeLsn()).isZero();
     }
 
@@ -243,7 +260,7 @@ class TokenResolverTest {
     @Test
     void aTokenWithoutThisClusterIsReportedButItsPositionsCarried() {
         resolver.resume(state, token(OTHER, 77));
-        assertThat(ignored).containsExactly("no position for this cluster (system identifier "
+        assertThat(ignored).containsExactly("OTHER_CLUSTER: no position for this cluster (system identifier "
                 + Long.toUnsignedString(ME) + ")");
         assertThat(state.otherClusters()).containsEntry(OTHER, 77L);
         assertThat(state.writeLsn()).isZero();
@@ -268,10 +285,14 @@ class TokenResolverTest {
             public long currentLsn() {
                 return 0;
             }
-        }, ignored::add, clock);
+        }, this::ignored, clock);
         seen(5000);
         r.resume(state, token(ME, 4000));
-        assertThat(ignored).containsExactly("unsigned token (a secret is configured)");
+        r.resume(state, signed.encode(Map.of(ME, 4000L)).replace("7001-fa0", "7001-fa1")); // tampered
+        r.resume(state, new TokenCodec("another".getBytes(StandardCharsets.UTF_8)).encode(Map.of(ME, 4000L)));
+        assertThat(ignored).containsExactly("UNSIGNED: unsigned token (a secret is configured)",
+                "BAD_SIGNATURE: bad signature", "BAD_SIGNATURE: bad signature");
+        assertThat(state.writeLsn()).isZero();
         r.resume(state, signed.encode(Map.of(ME, 4000L)));
         assertThat(state.writeLsn()).isEqualTo(4000);
     }

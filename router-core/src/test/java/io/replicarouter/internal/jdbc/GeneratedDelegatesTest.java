@@ -66,7 +66,7 @@ class GeneratedDelegatesTest {
                 new Generated(RoutedDatabaseMetaData.class, DatabaseMetaData.class, "getConnection", Connection.class,
                         (d, o, h) -> new RoutedDatabaseMetaData((DatabaseMetaData) d, (Connection) o, h)),
                 new Generated(LogicalCallableStatement.class, CallableStatement.class, "getConnection", Connection.class,
-                        (d, o, h) -> new LogicalCallableStatement((CallableStatement) d, (Connection) o, h)));
+                        (d, o, h) -> new LogicalCallableStatement((CallableStatement) d, (Connection) o, h, null)));
     }
 
     /** What the delegate proxy saw and did in its last call. */
@@ -298,6 +298,72 @@ class GeneratedDelegatesTest {
         assertThat(g.type().getMethod("unwrap", Class.class).invoke(wrapper, g.iface())).isSameAs(wrapper);
         assertThat(g.type().getMethod("isWrapperFor", Class.class).invoke(wrapper, g.iface())).isEqualTo(true);
         assertThat(calls.count).as("the delegate is not asked").isZero();
+    }
+
+    /** The callable's execute* methods (every overload of CallableStatement's interfaces), by signature. */
+    private static Set<String> executions() {
+        return interfaceMethods(CallableStatement.class, true).stream().filter(m -> m.startsWith("execute"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void everyExecutionOfACallableIsReportedOnceAfterItRanAndNothingElseIs() throws Exception {
+        Set<String> reported = new TreeSet<>();
+        List<String> failures = new ArrayList<>();
+        for (Method m : declared(LogicalCallableStatement.class)) {
+            if (m.getName().equals("getConnection") && m.getParameterCount() == 0) {
+                continue;
+            }
+            for (boolean throwing : new boolean[] {false, true}) {
+                Calls calls = new Calls();
+                List<String> order = new ArrayList<>();
+                List<SQLException> told = new ArrayList<>();
+                long before = System.nanoTime();
+                long[] start = new long[1];
+                ExecutionHook executions = (startNanos, failure) -> {
+                    order.add("executed after " + calls.count + " delegate call(s)");
+                    start[0] = startNanos;
+                    told.add(failure);
+                };
+                ErrorHook errors = e -> {
+                    order.add("translated");
+                    return e;
+                };
+                Object wrapper = new LogicalCallableStatement((CallableStatement) delegate(CallableStatement.class,
+                        calls, throwing), (Connection) owner(Connection.class), errors, executions);
+                try {
+                    m.invoke(wrapper, defaults(m));
+                } catch (InvocationTargetException e) {
+                    if (!throwing) {
+                        throw e;
+                    }
+                }
+                boolean toldAny = order.stream().anyMatch(o -> o.startsWith("executed"));
+                if (!m.getName().startsWith("execute")) {
+                    if (toldAny) {
+                        failures.add(signature(m) + " is not an execution but reported one");
+                    }
+                    continue;
+                }
+                if (toldAny && !throwing) {
+                    reported.add(signature(m));
+                }
+                List<String> expected = throwing ? List.of("executed after 1 delegate call(s)", "translated")
+                        : List.of("executed after 1 delegate call(s)");
+                if (!order.equals(expected)) {
+                    failures.add(signature(m) + (throwing ? " (failing)" : "") + ": " + order);
+                } else if (told.get(0) != (throwing ? calls.thrown : null)) {
+                    failures.add(signature(m) + ": told " + told.get(0) + " instead of the driver's outcome");
+                } else if (start[0] < before || start[0] > System.nanoTime()) {
+                    failures.add(signature(m) + ": started at " + start[0] + ", not during the call");
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(reported).isEqualTo(executions())
+                .contains("execute()", "executeQuery()", "executeUpdate()", "executeLargeUpdate()", "executeBatch()",
+                        "executeLargeBatch()")
+                .hasSizeGreaterThanOrEqualTo(19); // the 19 of Java 17 (String overloads included)
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.EjectionCause;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,18 @@ class LagPolicyTest {
     })
     void ejectsAtTheLimitAndReadmitsUnderHalf(boolean eligible, long lagNanos, long lagBytes, boolean expected) {
         assertThat(policy.eligible(eligible, lagNanos, lagBytes)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "lag={0}ns/{1}B -> {2}")
+    @CsvSource({
+            "1000, 16000, ",           // within both: nothing passed
+            "1001, 0,     LAG_TIME",
+            "0,    16001, LAG_BYTES",
+            "1000, 16001, LAG_BYTES",
+            "1001, 16001, LAG_TIME",   // both: time is the cause
+    })
+    void namesTheLimitPassed(long lagNanos, long lagBytes, EjectionCause cause) {
+        assertThat(policy.exceeded(lagNanos, lagBytes)).isEqualTo(cause);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.FenceCause;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -42,6 +43,7 @@ class RoleResolverTest {
         RoleResolver.Roles r = RoleResolver.resolve(List.of(primary(1, 7), primary(2, 7), replica(7)), 1);
         assertThat(r.primary()).isEqualTo(1);
         assertThat(r.fenced()).containsExactly(0);
+        assertThat(r.causes()).containsExactly(FenceCause.SECOND_PRIMARY);
         assertThat(r.reasons().get(0)).contains("timeline 1").contains("on 2");
         // the same when the old primary was the current one
         assertThat(RoleResolver.resolve(List.of(primary(1, 7), primary(2, 7)), 0).primary()).isEqualTo(1);
@@ -57,6 +59,7 @@ class RoleResolverTest {
     void aNodeOfAnotherClusterIsFenced() {
         RoleResolver.Roles r = RoleResolver.resolve(List.of(primary(1, 7), replica(8), replica(7)), 0);
         assertThat(r.fenced()).containsExactly(1);
+        assertThat(r.causes()).containsExactly(FenceCause.OTHER_CLUSTER);
         assertThat(r.reasons().get(0)).contains("another cluster");
     }
 
@@ -64,5 +67,6 @@ class RoleResolverTest {
     void unreachableNodesAreNeitherPrimaryNorFenced() {
         RoleResolver.Roles r = RoleResolver.resolve(List.of(primary(1, 7), DOWN), 0);
         assertThat(r.fenced()).isEmpty();
+        assertThat(r.causes()).isEmpty();
     }
 }
