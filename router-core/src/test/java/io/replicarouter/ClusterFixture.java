@@ -21,6 +21,19 @@ import javax.sql.DataSource;
 /** A router over an embedded cluster, with the pools exposed for leak checks and a recording listener. */
 final class ClusterFixture implements AutoCloseable {
 
+    /**
+     * The monitor tells its listener just after it publishes the snapshot that shows the change, on its own
+     * thread: a test that saw the snapshot waits (at most 3 s) for the event before asserting on it.
+     */
+    static <T> List<T> awaitEvent(List<T> events, T expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!events.contains(expected) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+        }
+        return events;
+    }
+
+
     final PostgresCluster cluster;
     final RoutingDataSource router;
     final Map<String, HikariDataSource> pools = new HashMap<>();

@@ -91,7 +91,8 @@ class ExplainedErrorsIT {
             assertThat(writeFails(ds).getMessage()).contains("password authentication failed");
             loggedOnce("password authentication failed");
             // The server answered, with an error: told once (no connections to abort), with its tag.
-            assertThat(events.unreachable).containsExactly("primary:server_error");
+            assertThat(ClusterFixture.awaitEvent(events.unreachable, "primary:server_error"))
+                    .containsExactly("primary:server_error");
         }
     }
 
@@ -104,7 +105,8 @@ class ExplainedErrorsIT {
         try (RoutingDataSource ds = router("jdbc:postgresql://127.0.0.1:" + port + "/postgres", PASSWORD)) {
             assertThat(writeFails(ds).getMessage()).contains("refused").contains(Integer.toString(port));
             loggedOnce("refused");
-            assertThat(events.unreachable).containsExactly("primary:no_answer"); // nothing listens: no answer
+            assertThat(ClusterFixture.awaitEvent(events.unreachable, "primary:no_answer"))
+                    .containsExactly("primary:no_answer"); // nothing listens: no answer
         }
     }
 
@@ -131,7 +133,8 @@ class ExplainedErrorsIT {
             }
             assertThat(ports).containsExactly(cluster.replica(1).port());
             loggedOnce("is configured as the primary but is a standby");
-            assertThat(events.fenceCauses).containsExactly("primary:misconfigured_primary"); // told once
+            assertThat(ClusterFixture.awaitEvent(events.fenceCauses, "primary:misconfigured_primary"))
+                    .containsExactly("primary:misconfigured_primary"); // told once
         }
     }
 }

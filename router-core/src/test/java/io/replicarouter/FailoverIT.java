@@ -109,8 +109,9 @@ class FailoverIT {
             }
             assertThat(stateOf(f.router, "primary")).isEqualTo(NodeState.FENCED);
             assertThat(f.router.topology().node("primary").orElseThrow().lastError()).contains("also claims to be primary");
-            assertThat(f.events.fenced).contains("primary");
-            assertThat(f.events.fenceCauses).contains("primary:second_primary");
+            assertThat(ClusterFixture.awaitEvent(f.events.fenced, "primary")).contains("primary");
+            assertThat(ClusterFixture.awaitEvent(f.events.fenceCauses, "primary:second_primary"))
+                    .contains("primary:second_primary");
             assertThat(f.router.topology().primary()).isEqualTo("replica1");
             List<String> where = new ArrayList<>();
             for (int i = 0; i < 50; i++) {

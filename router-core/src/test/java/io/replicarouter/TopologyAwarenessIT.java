@@ -147,7 +147,8 @@ class TopologyAwarenessIT {
         cluster.kill(cluster.replica(1));
         long detected = waitUntil(Duration.ofSeconds(3), () -> !f.router.topology().readReplicas().contains("replica2"));
         assertThat(detected).isBetween(0L, 1_000L);
-        assertThat(f.events.ejected).containsExactly("replica2:unreachable");
+        assertThat(ClusterFixture.awaitEvent(f.events.ejected, "replica2:unreachable"))
+                .containsExactly("replica2:unreachable");
         assertThat(whereReadsGo(f, 20, "")).containsExactly("replica1");
         cluster.start(cluster.replica(1));
         assertThat(waitUntil(Duration.ofSeconds(3), () -> f.router.topology().readReplicas().contains("replica2")))
