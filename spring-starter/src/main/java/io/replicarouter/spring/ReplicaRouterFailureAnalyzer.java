@@ -12,8 +12,8 @@ class ReplicaRouterFailureAnalyzer extends AbstractFailureAnalyzer<ReplicaRouter
                 + (cause.getValue() == null ? "property '" + cause.getProperty() + "' is not set."
                 : "invalid value '" + cause.getValue() + "' for property '" + cause.getProperty() + "'.")
                 + System.lineSeparator() + System.lineSeparator() + "Reason: " + cause.getReason();
-        String action = "Update '" + cause.getProperty() + "' in your configuration, or set replica-router.enabled=false"
-                + " to leave the DataSource to Spring Boot.";
+        String action = "Update '" + cause.getProperty() + "' in your configuration, or set"
+                + " replica-router.enabled=false to leave the DataSource to Spring Boot.";
         return new FailureAnalysis(description, action, cause);
     }
 }

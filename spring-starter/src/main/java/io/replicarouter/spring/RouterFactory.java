@@ -38,8 +38,8 @@ final class RouterFactory {
             Map.entry("classifierCacheSize", "replica-router.classifier-cache-size"));
 
     /** How the builder names a node in its messages: {@code primary}, {@code replica 'r1'}, {@code node 'n1'}. */
-    private static final Pattern NODE_PROBLEM =
-            Pattern.compile("^(?:primary(?: '(.*?)')?|replica '(.*?)'|node '(.*?)'): (url|weight|its pool|poolCustomizer)");
+    private static final Pattern NODE_PROBLEM = Pattern.compile(
+            "^(?:primary(?: '(.*?)')?|replica '(.*?)'|node '(.*?)'): (url|weight|its pool|poolCustomizer)");
     private static final Pattern NAME_PROBLEM = Pattern.compile("^node name '(.*?)'");
 
     static final String SHARED_HIKARI = "spring.datasource.hikari";

@@ -71,8 +71,9 @@ final class RouterNodes {
         List<ReplicaRouterProperties.Node> nodes = properties.getNodes();
         if (!replicas.isEmpty() && !nodes.isEmpty()) {
             throw new ReplicaRouterConfigurationException("replica-router.nodes", nodes.size() + " nodes",
-                    "replica-router.replicas and replica-router.nodes are both set. Give the replicas of the primary"
-                            + " in spring.datasource.url under replicas, or every node (roles discovered) under nodes.");
+                    "replica-router.replicas and replica-router.nodes are both set. Give the replicas of the"
+                            + " primary in spring.datasource.url under replicas, or every node (roles discovered)"
+                            + " under nodes.");
         }
         List<Spec> specs = new ArrayList<>();
         if (nodes.isEmpty()) {

@@ -15,7 +15,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Routing in a JDBC-only application, whose transactions are DataSourceTransactionManager's (JdbcTransactionManager). */
+/** Routing in a JDBC-only application: transactions by DataSourceTransactionManager (JdbcTransactionManager). */
 @SpringBootTest(classes = JdbcTestApp.class, properties = "spring.flyway.enabled=false")
 class JdbcRoutingIT {
 

@@ -17,7 +17,8 @@ class LiquibaseIT {
     private static final String[] LIQUIBASE = {"spring.flyway.enabled=false", "spring.liquibase.enabled=true",
             "spring.liquibase.change-log=classpath:liquibase/changelog.sql",
             "spring.liquibase.database-change-log-table=lb_it_log",
-            "spring.liquibase.database-change-log-lock-table=lb_it_lock", FlywayIT.ELIGIBLE_TIME, FlywayIT.ELIGIBLE_BYTES};
+            "spring.liquibase.database-change-log-lock-table=lb_it_lock",
+            FlywayIT.ELIGIBLE_TIME, FlywayIT.ELIGIBLE_BYTES};
 
     private EmbeddedCluster cluster;
 
