@@ -1,0 +1,1 @@
+CREATE TABLE flyway_it_a (id int PRIMARY KEY);

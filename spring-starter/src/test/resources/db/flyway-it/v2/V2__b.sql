@@ -1,0 +1,1 @@
+CREATE TABLE flyway_it_b (id int PRIMARY KEY);

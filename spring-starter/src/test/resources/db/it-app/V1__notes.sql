@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS it_note (id bigserial PRIMARY KEY, text varchar(200));

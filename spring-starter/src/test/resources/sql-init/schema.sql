@@ -1,0 +1,1 @@
+CREATE TABLE init_probe (id int PRIMARY KEY, port int);
