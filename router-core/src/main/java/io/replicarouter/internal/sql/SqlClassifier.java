@@ -128,7 +128,10 @@ public final class SqlClassifier {
             StatementRules.Verdict verdict = decide(lexed);
             if (sql.indexOf('\\') >= 0) {
                 // With standard_conforming_strings=off, '...\'...' would end elsewhere: both readings must agree.
-                StatementRules.Verdict legacy = decide(SqlTokenizer.tokenize(sql, true));
+                // A statement that does not even lex that way ("like ? escape '\'", as Hibernate writes) would be
+                // a syntax error on every server with that setting, so only the standard reading can run.
+                SqlTokenizer.Result legacyLexed = SqlTokenizer.tokenize(sql, true);
+                StatementRules.Verdict legacy = legacyLexed.ok() ? decide(legacyLexed) : verdict;
                 if (legacy.type() != verdict.type()) {
                     StatementType type = legacy.type() == StatementType.SESSION_STATE
                             || verdict.type() == StatementType.SESSION_STATE
