@@ -463,7 +463,7 @@ public final class SideBySide {
                         w.warmOps++;
                     }
                     w.errors = 0;
-                    go.await();
+                    go.await(60, java.util.concurrent.TimeUnit.SECONDS); // a worker that died breaks it
                     ProcCpu.ThreadCounters c0 = ProcCpu.ThreadCounters.current();
                     long a0 = mx.getCurrentThreadAllocatedBytes();
                     long end = window[1];
