@@ -35,8 +35,12 @@ final class JfrTop {
 
     /** What was counted: samples, and per frame (Class.method) self and inclusive counts, self per owner. */
     record Summary(int samples, Map<String, Integer> self, Map<String, Integer> inclusive,
-                   Map<String, Integer> owners, long allocationBytes, int nativeSamples) {
+                   Map<String, Integer> owners, long allocationBytes, int nativeSamples,
+                   Map<String, Long> allocationSites) {
     }
+
+    /** The name prefix of the benchmark's worker threads, whose allocations are counted. */
+    static final String WORKER_PREFIX = "side-by-side-";
 
     private JfrTop() {
     }
@@ -48,12 +52,19 @@ final class JfrTop {
         int samples = 0;
         int nativeSamples = 0;
         long allocation = 0;
+        Map<String, Long> sites = new HashMap<>();
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e = rf.readEvent();
                 String type = e.getEventType().getName();
                 if (type.equals("jdk.ObjectAllocationSample")) {
-                    allocation += e.getLong("weight");
+                    if (e.getThread() == null || e.getThread().getJavaName() == null
+                            || !e.getThread().getJavaName().startsWith(WORKER_PREFIX)) {
+                        continue; // JFR's, the monitor's and the pools' own threads
+                    }
+                    long weight = e.getLong("weight");
+                    allocation += weight;
+                    sites.merge(allocationSite(e), weight, Long::sum);
                     continue;
                 }
                 if (type.equals("jdk.NativeMethodSample")) {
@@ -88,7 +99,24 @@ final class JfrTop {
                 owners.merge(owner, 1, Integer::sum);
             }
         }
-        return new Summary(samples, self, inclusive, owners, allocation, nativeSamples);
+        return new Summary(samples, self, inclusive, owners, allocation, nativeSamples, sites);
+    }
+
+    /** The allocated class and the first library method up the stack that allocated it. */
+    private static String allocationSite(RecordedEvent e) {
+        String type = e.getClass("objectClass") == null ? "?" : e.getClass("objectClass").getName();
+        RecordedStackTrace st = e.getStackTrace();
+        String at = "?";
+        if (st != null) {
+            for (RecordedFrame f : st.getFrames()) {
+                String n = name(f);
+                if (library(n) != null) {
+                    at = n;
+                    break;
+                }
+            }
+        }
+        return type + " <- " + at;
     }
 
     /** The owner of a frame name (see {@link #LIBRARIES}), or {@code null} for the JDK and others. */
@@ -107,6 +135,17 @@ final class JfrTop {
             return "?";
         }
         return m.getType().getName() + "." + m.getName();
+    }
+
+    /** The {@code n} largest allocation sites, in bytes per operation. */
+    static String topAllocations(Map<String, Long> sites, long ops, int n) {
+        StringBuilder sb = new StringBuilder();
+        sites.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(n)
+                .forEach(e -> sb.append(String.format("  %7.1f B/op  %s%n", (double) e.getValue() / Math.max(1, ops),
+                        e.getKey())));
+        return sb.toString();
     }
 
     /** The table of the {@code n} largest counts, with their share of {@code samples}. */

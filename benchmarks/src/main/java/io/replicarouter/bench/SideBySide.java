@@ -118,6 +118,11 @@ public final class SideBySide {
             return share.jvmSystem() * (double) ProcCpu.NANOS_PER_TICK / 1000.0 / Math.max(1, ops);
         }
 
+        /** Client CPU outside the kernel (Java code, JIT, GC) per measured operation, in microseconds. */
+        double userMicrosPerOp() {
+            return cpuMicrosPerOp() - kernelMicrosPerOp();
+        }
+
         double perOp(long count) {
             return (double) count / Math.max(1, ops);
         }
@@ -232,7 +237,8 @@ public final class SideBySide {
     }
 
     /** A RoutingDataSource over the primary and {@code replicas}, its pools fixed at {@link #POOL_SIZE}. */
-    private static Opened router(EmbeddedCluster c, List<ClusterNode> replicas, Consumer<RoutingDataSourceBuilder> more) {
+    private static Opened router(EmbeddedCluster c, List<ClusterNode> replicas,
+                                 Consumer<RoutingDataSourceBuilder> more) {
         ClusterNode p = c.primary();
         RoutingDataSourceBuilder b = RoutingDataSource.builder()
                 .primary(p.jdbcUrl(), p.username(), p.password())
@@ -457,7 +463,7 @@ public final class SideBySide {
                         w.warmOps++;
                     }
                     w.errors = 0;
-                    go.await();
+                    go.await(60, java.util.concurrent.TimeUnit.SECONDS); // a worker that died breaks it
                     ProcCpu.ThreadCounters c0 = ProcCpu.ThreadCounters.current();
                     long a0 = mx.getCurrentThreadAllocatedBytes();
                     long end = window[1];
@@ -477,7 +483,7 @@ public final class SideBySide {
                 } catch (Exception e) {
                     firstError.compareAndSet(null, e.toString());
                 }
-            }, "side-by-side-" + t);
+            }, JfrTop.WORKER_PREFIX + t);
             thread.start();
             running.add(thread);
         }
@@ -584,9 +590,10 @@ public final class SideBySide {
                         + " count (medians over the rounds; ratio and delta CPU: median over rounds of router vs its"
                         + " baseline in the same round)%n%n", LocalDate.now(), rounds, seconds));
         sb.append("| contender | threads | ops/s | ratio | p50 µs | p99 µs | client CPU µs/op | Δ CPU µs/op"
-                + " | of it kernel µs/op | JIT ms | GC ms | alloc B/op | ctx sw/op | syscalls r+w/op"
+                + " | of it user µs/op | Δ user µs/op | of it kernel µs/op | JIT ms | GC ms | alloc B/op | ctx sw/op"
+                + " | syscalls r+w/op"
                 + " | server CPU µs/op (p/r1/r2) | xacts/op (p/r1/r2) | others % | errors |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double othersMax = 0;
         double othersSum = 0;
         int phases = 0;
@@ -597,12 +604,16 @@ public final class SideBySide {
                 double[] cpu = ps.stream().mapToDouble(Phase::cpuMicrosPerOp).toArray();
                 String ratio = "—";
                 String deltaCpu = "—";
+                String deltaUser = "—";
+                double[] user = ps.stream().mapToDouble(Phase::userMicrosPerOp).toArray();
                 if (c.baseline() != null) {
                     List<Phase> base = results.get(c.baseline()).get(threads);
                     double[] baseOps = base.stream().mapToDouble(Phase::opsPerSecond).toArray();
                     double[] baseCpu = base.stream().mapToDouble(Phase::cpuMicrosPerOp).toArray();
                     ratio = String.format(Locale.ROOT, "**%.3f×**", Stats.medianOfRatios(opsPerSec, baseOps));
                     deltaCpu = String.format(Locale.ROOT, "%+.1f", Stats.medianOfDifferences(cpu, baseCpu));
+                    double[] baseUser = base.stream().mapToDouble(Phase::userMicrosPerOp).toArray();
+                    deltaUser = String.format(Locale.ROOT, "%+.1f", Stats.medianOfDifferences(user, baseUser));
                 }
                 long errors = ps.stream().mapToLong(Phase::errors).sum();
                 double[] others = ps.stream().mapToDouble(p -> p.share().othersPercent()).toArray();
@@ -612,11 +623,13 @@ public final class SideBySide {
                     phases++;
                 }
                 sb.append(String.format(Locale.ROOT,
-                        "| %s | %d | %,.0f | %s | %.0f | %.0f | %.1f | %s | %.1f | %.0f | %.0f | %.0f | %.2f | %.2f"
+                        "| %s | %d | %,.0f | %s | %.0f | %.0f | %.1f | %s | %.1f | %s | %.1f | %.0f | %.0f | %.0f"
+                                + " | %.2f | %.2f"
                                 + " | %s | %s | %.1f | %s |%n",
                         c.name(), threads, Stats.median(opsPerSec), ratio,
                         med(ps, Phase::p50Micros), med(ps, Phase::p99Micros), Stats.median(cpu), deltaCpu,
-                        med(ps, Phase::kernelMicrosPerOp), med(ps, p -> p.jitMillis()), med(ps, p -> p.gcMillis()),
+                        Stats.median(user), deltaUser, med(ps, Phase::kernelMicrosPerOp),
+                        med(ps, p -> p.jitMillis()), med(ps, p -> p.gcMillis()),
                         med(ps, p -> p.perOp(p.allocatedBytes())),
                         med(ps, p -> p.perOp(p.threadCounters().voluntarySwitches()
                                 + p.threadCounters().involuntarySwitches())),
@@ -764,14 +777,16 @@ public final class SideBySide {
             JfrTop.Summary s = JfrTop.read(file);
             System.out.printf("%n=== profile %s, 8 threads, %d s: %s%n", name, PROFILE_TIME.toSeconds(), progress(p));
             System.out.printf("recording %s: %d execution samples (%.1f per 1,000 ops), %d native-method samples;"
-                            + " sampled allocation %.0f B/op; self samples by owner (first library frame from the"
-                            + " top):%n", file, s.samples(), 1000.0 * s.samples() / Math.max(1, p.ops()),
+                            + " sampled allocation of the workers %.0f B/op; self samples by owner (first library"
+                            + " frame from the top):%n", file, s.samples(), 1000.0 * s.samples() / Math.max(1, p.ops()),
                     s.nativeSamples(),
                     (double) s.allocationBytes() / Math.max(1, p.ops()));
             System.out.print(JfrTop.top(s.owners(), s.samples(), 10));
             System.out.printf("top 25 frames by self samples:%n%s", JfrTop.top(s.self(), s.samples(), 25));
             System.out.printf("top 25 frames by inclusive samples (io.replicarouter, com.zaxxer, org.postgresql):%n%s",
                     JfrTop.top(s.inclusive(), s.samples(), 25));
+            System.out.printf("top 15 allocation sites (jdk.ObjectAllocationSample weight: class <- first library"
+                    + " frame), per operation:%n%s", JfrTop.topAllocations(s.allocationSites(), p.ops(), 15));
         }
     }
 }
