@@ -86,7 +86,7 @@ public final class RoutingMeterBinder implements MeterBinder {
         }
     }
 
-    private static void register(MeterRegistry registry, RoutingMetricsListener.Cell cell) {
+    static void register(MeterRegistry registry, RoutingMetricsListener.Cell cell) {
         Tags tags = Tags.of(cell.tags().toArray(String[]::new));
         if (cell.timer()) {
             FunctionTimer.builder(cell.name(), cell, c -> c.count().sum(), c -> c.totalNanos().sum(),
