@@ -53,8 +53,10 @@ final class NodeVerifier {
         }
     }
 
-    /** Checks the nodes as the monitor found them: a node of another cluster, a primary URL that reaches a standby, a
-     * replica URL that reaches a primary. */
+    /**
+     * Checks the nodes as the monitor found them: a node of another cluster, a primary URL that reaches a standby, a
+     * replica URL that reaches a primary.
+     */
     static void verifyTopology(RouterNodes nodes, RoutingDataSource router) {
         TopologySnapshot topology = router.topology();
         for (RouterNodes.Spec spec : nodes.specs()) {
@@ -85,7 +87,7 @@ final class NodeVerifier {
         }
     }
 
-    /** {@code host:port,.../database} of a PostgreSQL JDBC URL, hosts lower-case and ports explicit; null if not one. */
+    /** {@code host:port,.../database} of a PostgreSQL JDBC URL, hosts lower-case, ports explicit; null if not one. */
     static String server(String url) {
         if (url == null) {
             return null;

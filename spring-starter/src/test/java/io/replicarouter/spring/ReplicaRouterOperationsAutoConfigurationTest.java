@@ -17,7 +17,10 @@ import io.replicarouter.spring.metrics.ReplicaRouterMetricsAutoConfiguration;
 import io.replicarouter.embedded.EmbeddedCluster;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.jmx.JmxEndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jmx.JmxAutoConfiguration;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
@@ -31,7 +34,12 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +145,30 @@ class ReplicaRouterOperationsAutoConfigurationTest {
                     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> endpoint.drain("replica1", "x")))
                             .hasMessageContaining("drain or undrain");
                 });
+    }
+
+    @Test
+    void theDiscoveredEndpointHasItsWriteOperationOnlyWhenEnabled() {
+        ApplicationContextRunner jmx = runner.withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class,
+                EndpointAutoConfiguration.class, JmxEndpointAutoConfiguration.class))
+                .withPropertyValues("spring.jmx.enabled=true", "spring.jmx.unique-names=true",
+                        "management.endpoints.jmx.exposure.include=replicarouter");
+        jmx.run(context -> assertThat(operations(context)).containsExactlyInAnyOrder("topology", "node"));
+        jmx.withPropertyValues("replica-router.endpoint.write-enabled=true").run(context ->
+                assertThat(operations(context)).containsExactlyInAnyOrder("topology", "node", "drain"));
+        jmx.withPropertyValues("replica-router.endpoint.write-enabled=true",
+                "management.endpoint.replicarouter.access=READ_ONLY").run(context ->
+                assertThat(operations(context)).containsExactlyInAnyOrder("topology", "node"));
+    }
+
+    /** The operations of the endpoint's MBean, as the actuator discovered them. */
+    private static List<String> operations(AssertableApplicationContext context) throws Exception {
+        assertThat(context).hasNotFailed();
+        MBeanServer server = context.getBean(MBeanServer.class);
+        Set<ObjectName> names = server.queryNames(new ObjectName("*:type=Endpoint,name=Replicarouter,*"), null);
+        assertThat(names).hasSize(1);
+        return Arrays.stream(server.getMBeanInfo(names.iterator().next()).getOperations())
+                .map(MBeanOperationInfo::getName).toList();
     }
 
     // ---- metrics ----
