@@ -9,6 +9,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       too: a replica's lag is measured against the primary), with {@code username} and {@code password}: the
  *       algorithm starts a router of its own over those nodes, roles discovered, used for its monitor only;
  *       {@code max-lag} ({@code 1s}), {@code max-lag-bytes} ({@code 16777216}) and {@code monitor-interval}
- *       ({@code 250ms}) tune it.</li>
+ *       ({@code 250ms}) tune it. Algorithms with the same properties share one router; it runs until
+ *       {@link #closeOwnedMonitors()} or the JVM ends (ShardingSphere 5.5.2 does not close load balancers).</li>
  * </ul>
  * When no replica of the group qualifies, {@code no-replica=primary} (the default) returns the data source the
  * monitor sees as primary, {@code any} the next configured replica as {@code ROUND_ROBIN} would, and {@code fail}
@@ -37,14 +41,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WAL positions, so a read right after a write may still see a replica that has not replayed it (within
  * {@code max-lag}). Sharding over {@link ShardedRouting} (one {@link RoutingDataSource} per shard) does.
  */
-public final class LagAwareLoadBalanceAlgorithm implements LoadBalanceAlgorithm, AutoCloseable {
+public final class LagAwareLoadBalanceAlgorithm implements LoadBalanceAlgorithm {
 
     /** The type name to use in ShardingSphere's configuration. */
     public static final String TYPE = "LAG_AWARE";
 
+    /**
+     * The routers algorithms configured by URL started, one per distinct configuration: ShardingSphere may create
+     * an algorithm more than once for one rule, and 5.5.2 never closes its load balancers.
+     */
+    private static final Map<String, RoutingDataSource> OWNED = new ConcurrentHashMap<>();
+
     private final AtomicInteger turn = new AtomicInteger();
     private volatile RoutingDataSource router;
-    private boolean ownsRouter;
     private NoReplica noReplica = NoReplica.PRIMARY;
     private volatile Readable readable;
 
@@ -74,8 +83,32 @@ public final class LagAwareLoadBalanceAlgorithm implements LoadBalanceAlgorithm,
             router = found;
             return;
         }
-        router = ownRouter(props);
-        ownsRouter = true;
+        router = OWNED.computeIfAbsent(ownedKey(props), k -> ownRouter(props));
+    }
+
+    /** The configuration an owned router is shared by: every property but {@code no-replica}, sorted. */
+    private static String ownedKey(Properties props) {
+        StringBuilder key = new StringBuilder();
+        new TreeMap<>(props).forEach((k, v) -> {
+            if (!"no-replica".equals(k)) {
+                key.append(k).append('\u0000').append(v).append('\u0000');
+            }
+        });
+        return key.toString();
+    }
+
+    /**
+     * Stops the monitors that algorithms configured by {@code url.*} properties started (their daemon threads
+     * also end with the JVM). Call it after closing the ShardingSphere data sources that use them; an algorithm
+     * used afterwards fails.
+     */
+    public static void closeOwnedMonitors() {
+        for (String key : List.copyOf(OWNED.keySet())) {
+            RoutingDataSource r = OWNED.remove(key);
+            if (r != null) {
+                r.close();
+            }
+        }
     }
 
     private static NoReplica noReplica(String value) {
@@ -186,11 +219,4 @@ public final class LagAwareLoadBalanceAlgorithm implements LoadBalanceAlgorithm,
         return TYPE;
     }
 
-    /** Stops the router this algorithm started (none when it uses a shared topology). */
-    @Override
-    public void close() {
-        if (ownsRouter && router != null) {
-            router.close();
-        }
-    }
 }
