@@ -4,7 +4,9 @@ import io.replicarouter.NodeRole;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.internal.consistency.ReadChoice;
+import io.replicarouter.internal.consistency.ReadSession;
 import io.replicarouter.internal.consistency.ScopeState;
+import io.replicarouter.internal.postgres.ServerQueries;
 import io.replicarouter.internal.postgres.SqlStates;
 import io.replicarouter.internal.routing.ConnectionState;
 import io.replicarouter.internal.routing.Plan;
@@ -42,9 +44,10 @@ import java.util.concurrent.Executor;
  * The connection an application gets from {@link io.replicarouter.RoutingDataSource}. It binds physical
  * connections from the nodes' pools lazily, when a statement needs one, and keeps at most one per node for
  * its life. Connection-level settings are recorded and applied to every physical connection it binds.
- * Not thread-safe, like any JDBC connection.
+ * It is also the {@link ReadSession} its reads are placed with (the algorithm lives in the {@code consistency}
+ * package, the data source's side in {@link ClusterReads}). Not thread-safe, like any JDBC connection.
  */
-public final class LogicalConnection implements Connection, ConnectionState {
+public final class LogicalConnection implements Connection, ConnectionState, ReadSession<Node> {
 
     private static final int UNSET = SessionSettings.UNSET;
 
@@ -56,7 +59,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
     /** The open statements, as an intrusive list (see {@link LogicalStatement#nextOpen}). */
     private LogicalStatement openStatements;
     private ScopeState ownScope;
-    private ConsistentReads reads;
 
     private boolean closed;
     private boolean autoCommit = true;
@@ -89,7 +91,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             }
             case PRIMARY -> node = ctx.router().primary();
             default -> {
-                ReadChoice<Node> read = reads().route(c);
+                ReadChoice<Node> read = ctx.reads().route(this, c.hint().maxStaleness());
                 node = read.node();
                 reason = read.reason();
                 requirement = read.requirement();
@@ -99,15 +101,6 @@ public final class LogicalConnection implements Connection, ConnectionState {
         boolean retryable = plan.retryable() && reason == RouteReason.READ;
         return requirement == ReadRequirement.NONE ? ctx.binding(node, reason, retryable)
                 : new Binding(node, reason, retryable, requirement);
-    }
-
-    private ConsistentReads reads() {
-        ConsistentReads r = reads;
-        if (r == null) {
-            r = new ConsistentReads(this);
-            reads = r;
-        }
-        return r;
     }
 
     /** The thread's open scope, else this connection's own (created on first need when {@code create}). */
@@ -229,13 +222,40 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 + " while the statement ran: " + cause.getMessage(), "08003", cause);
     }
 
+    // ---- ReadSession: what the consistency algorithm asks of this connection ----
+
+    @Override
+    public ScopeState scope() {
+        return scope(false);
+    }
+
     /** The replica autocommit reads of this connection stick to, or {@code null}. */
-    Node lastReplica() {
+    @Override
+    public Node lastReplica() {
         return route.lastReplica();
     }
 
-    void lastReplica(Node node) {
+    @Override
+    public void lastReplica(Node node) {
         route.lastReplica(node);
+    }
+
+    @Override
+    public long askPrimaryLsn() throws SQLException {
+        return ServerQueries.currentWalLsn(physical(ctx.router().primary()));
+    }
+
+    /** On this connection's own connection to the replica; a failure releases it (a connection failure marks it down). */
+    @Override
+    public long askReplayLsn(Node replica) {
+        try {
+            long lsn = ServerQueries.lastReplayLsn(physical(replica));
+            replica.observeReplay(lsn, System.nanoTime());
+            return lsn;
+        } catch (SQLException e) {
+            brokenOutsideStatement(replica, e);
+            return 0;
+        }
     }
 
     RoutingContext context() {
@@ -357,7 +377,8 @@ public final class LogicalConnection implements Connection, ConnectionState {
     }
 
     /** Whether every read must resolve the scope's position afresh (see {@link #opaque()}). */
-    boolean opaqueWrites() {
+    @Override
+    public boolean opaqueWrites() {
         return route.opaqueWrites();
     }
 

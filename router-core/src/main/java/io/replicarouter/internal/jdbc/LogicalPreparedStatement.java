@@ -27,7 +27,7 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
 
     private final String sql;
     private final Classification classification;
-    private List<Params.Setter[]> batch;
+    private List<Object[]> batch;
 
     LogicalPreparedStatement(LogicalConnection conn, String sql, Factory factory) {
         super(conn, sql, factory);
@@ -84,26 +84,27 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        List<Params.Setter[]> entries = takeBatch();
+        List<Object[]> entries = takeBatch();
         return execute(BATCH, null, (self, s, q) -> fill((PreparedStatement) s, entries).executeBatch());
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        List<Params.Setter[]> entries = takeBatch();
+        List<Object[]> entries = takeBatch();
         return execute(BATCH, null, (self, s, q) -> fill((PreparedStatement) s, entries).executeLargeBatch());
     }
 
-    private List<Params.Setter[]> takeBatch() {
-        List<Params.Setter[]> entries = batch == null ? List.of() : batch;
+    private List<Object[]> takeBatch() {
+        List<Object[]> entries = batch == null ? List.of() : batch;
         batch = null;
         return entries;
     }
 
-    private static PreparedStatement fill(PreparedStatement ps, List<Params.Setter[]> entries) throws SQLException {
-        for (Params.Setter[] entry : entries) {
+    /** Adds each batch entry to {@code ps}: its parameters alone (the statement is cleared first), then addBatch. */
+    static PreparedStatement fill(PreparedStatement ps, List<Object[]> entries) throws SQLException {
+        for (Object[] entry : entries) {
             ps.clearParameters();
-            Params.applyTo(ps, entry, entry.length - 1);
+            Params.applyTo(ps, entry, Params.count(entry));
             ps.addBatch();
         }
         return ps;
