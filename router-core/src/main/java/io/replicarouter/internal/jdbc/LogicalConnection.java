@@ -65,7 +65,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
 
     public LogicalConnection(RoutingContext ctx) {
         this.ctx = ctx;
-        this.bound = new BoundConnections(this, ctx.nodeCount());
+        this.bound = new BoundConnections(this);
     }
 
     // ---- routing ----

@@ -25,13 +25,11 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
     private static final Exec<Long> LARGE_UPDATE = (self, s, sql) -> prepared(self, s).executeLargeUpdate();
     private static final Exec<Boolean> EXECUTE = (self, s, sql) -> prepared(self, s).execute();
 
-    private final String sql;
     private final Classification classification;
     private List<Object[]> batch;
 
     LogicalPreparedStatement(LogicalConnection conn, String sql, Factory factory) {
         super(conn, sql, factory);
-        this.sql = sql;
         this.classification = classify(sql);
     }
 
@@ -163,6 +161,6 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
 
     @Override
     public String toString() {
-        return sql;
+        return factorySql;
     }
 }
