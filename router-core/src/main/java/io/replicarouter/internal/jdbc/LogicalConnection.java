@@ -53,7 +53,10 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
 
     private final RoutingContext ctx;
     private final BoundConnections bound;
-    private final RouteState route = new RouteState();
+    /** Where statements go: the shared initial state until a transition needs this connection's own ({@link #ownRoute()}). */
+    private RouteState route = RouteState.INITIAL;
+    /** The replica autocommit reads stick to, or {@code null}. */
+    private Node lastReplica;
     /** The settings given to this connection; {@code null} until one is (see {@link #settings()}). */
     private SessionSettings settings;
     /** The open statements, as an intrusive list (see {@link LogicalStatement#nextOpen}). */
@@ -97,7 +100,9 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
                 requirement = read.requirement();
             }
         }
-        route.routed(node, reason, plan.pin(), autoCommit);
+        if (plan.pin() || !autoCommit) {
+            ownRoute().routed(node, reason, plan.pin(), autoCommit);
+        }
         boolean retryable = plan.retryable() && reason == RouteReason.READ;
         return requirement == ReadRequirement.NONE ? ctx.binding(node, reason, retryable)
                 : new Binding(node, reason, retryable, requirement);
@@ -161,7 +166,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
             bound.broken(bad, cause);
         }
         release(bad);
-        route.forget(bad);
+        forgetReplica(bad);
         Node next = policy == RetryPolicy.PRIMARY ? null
                 : ctx.router().chooseReplica(null, bad, failed.requirement());
         boolean again = next != null && policy == RetryPolicy.ANOTHER_REPLICA_OR_PRIMARY;
@@ -202,7 +207,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
                 ? SqlErrors.outcomeUnknown(node.name(), node.abortReason(), e)
                 : SqlErrors.withNode(e, node.name());
         if (node == txNode) {
-            route.broken(error);
+            ownRoute().broken(error);
         } else {
             release(node);
         }
@@ -232,12 +237,29 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
     /** The replica autocommit reads of this connection stick to, or {@code null}. */
     @Override
     public Node lastReplica() {
-        return route.lastReplica();
+        return lastReplica;
     }
 
     @Override
     public void lastReplica(Node node) {
-        route.lastReplica(node);
+        lastReplica = node;
+    }
+
+    /** {@code node} failed or was released: reads no longer stick to it. */
+    void forgetReplica(Node node) {
+        if (lastReplica == node) {
+            lastReplica = null;
+        }
+    }
+
+    /** This connection's own route state, made on the first transition. */
+    private RouteState ownRoute() {
+        RouteState r = route;
+        if (r == RouteState.INITIAL) {
+            r = new RouteState();
+            route = r;
+        }
+        return r;
     }
 
     @Override
@@ -355,7 +377,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
         }
         Node primary = ctx.router().primary();
         if (!autoCommit) {
-            route.begin(primary, RouteReason.PRIMARY_ONLY_API);
+            ownRoute().begin(primary, RouteReason.PRIMARY_ONLY_API);
         }
         physical(primary);
         opaque();
@@ -372,7 +394,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
         if (txNode != null && txNode.role() != NodeRole.PRIMARY) {
             return;
         }
-        route.opaque();
+        ownRoute().opaque();
         scope(true).markWrite(System.nanoTime());
     }
 
@@ -560,7 +582,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
             if (s != null) {
                 s.physical.setAutoCommit(true); // commits the running transaction, as JDBC requires
             }
-            if (route.committed()) {
+            if (ownRoute().committed()) {
                 scope(true).markWrite(System.nanoTime());
             }
         }
@@ -599,7 +621,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
                 }
                 throw SqlErrors.withNode(e, node.name());
             }
-            if (route.committed()) {
+            if (ownRoute().committed()) {
                 scope(true).markWrite(System.nanoTime()); // the commit record comes after every write
             }
         }
@@ -615,7 +637,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
      * then released: the server rolled the transaction back when the session ended), or {@code null}.
      */
     private SQLException endTransaction(Node node) {
-        SQLException broken = route.endTransaction();
+        SQLException broken = ownRoute().endTransaction();
         if (broken != null) {
             release(node);
         }
@@ -638,7 +660,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
             if (endTransaction(node) != null) {
                 return;
             }
-            route.rolledBack();
+            ownRoute().rolledBack();
             NodeSession s = bound.get(node);
             if (s != null) {
                 try {
@@ -958,7 +980,9 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
         }
         openStatements = null;
         SQLException failure = bound.closeAll(settingsOrDefaults());
-        route.closed();
+        if (route != RouteState.INITIAL) {
+            route.closed();
+        }
         if (failure != null && !SqlStates.isConnectionFailure(failure)) {
             throw failure;
         }
@@ -1009,7 +1033,7 @@ public final class LogicalConnection implements Connection, ConnectionState, Rea
             return physical(route.txNode()).unwrap(iface);
         }
         if (route.txNode() == null) {
-            route.pin();
+            ownRoute().pin();
         }
         return primaryForApi().unwrap(iface);
     }
