@@ -50,8 +50,23 @@ public class GenerateDelegates {
     /**
      * Writes the parameter setters of the logical prepared statement: each {@code setX(index, ...)} that
      * {@link java.sql.PreparedStatement} declares records the call, to be replayed on whichever physical statement
-     * an execution is routed to. A stream or reader parameter marks the statement as not retryable.
+     * an execution is routed to: a common setter ({@link #TYPED_SETTERS}) as its value, any other as the call. A
+     * stream or reader parameter marks the statement as not retryable.
      */
+    /**
+     * The common setters, recorded as a value and a {@code Params.Kind} (no lambda per call); every other setter is
+     * recorded as the call itself.
+     */
+    static final Map<String, String> TYPED_SETTERS = Map.ofEntries(
+            Map.entry("setInt(int)", "INT"), Map.entry("setLong(long)", "LONG"),
+            Map.entry("setShort(short)", "SHORT"), Map.entry("setByte(byte)", "BYTE"),
+            Map.entry("setBoolean(boolean)", "BOOLEAN"), Map.entry("setFloat(float)", "FLOAT"),
+            Map.entry("setDouble(double)", "DOUBLE"), Map.entry("setString(String)", "STRING"),
+            Map.entry("setNString(String)", "NSTRING"), Map.entry("setBigDecimal(BigDecimal)", "BIG_DECIMAL"),
+            Map.entry("setBytes(byte[])", "BYTES"), Map.entry("setDate(Date)", "DATE"),
+            Map.entry("setTime(Time)", "TIME"), Map.entry("setTimestamp(Timestamp)", "TIMESTAMP"),
+            Map.entry("setObject(Object)", "OBJECT"), Map.entry("setNull(int)", "NULL"));
+
     static void writeParameterRecorder(Path dir, String name) throws Exception {
         StringBuilder sb = new StringBuilder();
         sb.append("package io.replicarouter.internal.jdbc;\n\n");
@@ -71,6 +86,11 @@ public class GenerateDelegates {
             boolean stream = Arrays.stream(types).anyMatch(t -> java.io.InputStream.class.isAssignableFrom(t)
                     || java.io.Reader.class.isAssignableFrom(t));
             sb.append("\n    @Override\n    public ").append(signature(m)).append(" {\n");
+            String kind = types.length == 2 ? TYPED_SETTERS.get(m.getName() + "(" + types[1].getSimpleName() + ")") : null;
+            if (kind != null) {
+                sb.append("        params.set(a0, Params.Kind.").append(kind).append(", a1);\n    }\n");
+                continue;
+            }
             sb.append("        params.set(a0, ").append(stream).append(", ps -> ps.").append(m.getName()).append("(");
             for (int i = 0; i < types.length; i++) {
                 sb.append(i > 0 ? ", " : "").append("a").append(i);

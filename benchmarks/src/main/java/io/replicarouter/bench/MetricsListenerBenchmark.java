@@ -120,6 +120,16 @@ public class MetricsListenerBenchmark {
         return RoutingOverheadBenchmark.cycle(measured);
     }
 
+    /**
+     * The two clock reads the router takes per attempt once a listener is set ({@code System.nanoTime()} before and
+     * after): the floor of what reporting an execution can cost on this machine's clock source.
+     */
+    @Benchmark
+    public long clockPair() {
+        long start = System.nanoTime();
+        return System.nanoTime() - start;
+    }
+
     /** One executed event, as the router hands it over after a replica read. */
     @Benchmark
     public void executedEvent() {

@@ -1,6 +1,7 @@
 package io.replicarouter.internal.consistency;
 
 import io.replicarouter.Consistency;
+import io.replicarouter.RouteReason;
 import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.routing.ReadRequirement;
 import io.replicarouter.internal.topology.PrimaryPosition;
@@ -59,4 +60,12 @@ public interface ReadCluster<N> {
 
     /** A read waited for a replica: {@code replica} is the one that caught up, {@code null} when none did. */
     void waited(N replica, long waitedNanos, boolean satisfied);
+
+    /**
+     * The choice of {@code node} for {@code reason} without a requirement. Immutable, so an implementation may
+     * share one per node and reason (the hot path of a read then allocates nothing).
+     */
+    default ReadChoice<N> choice(N node, RouteReason reason) {
+        return new ReadChoice<>(node, reason, ReadRequirement.NONE);
+    }
 }

@@ -43,7 +43,7 @@ public final class ScopedReads<N> {
         ScopeState scope = session.scope();
         Consistency level = scope != null ? scope.level() : cluster.defaultLevel();
         if (level == Consistency.STRONG) {
-            return new ReadChoice<>(cluster.primary(), RouteReason.STRONG, ReadRequirement.NONE);
+            return cluster.choice(cluster.primary(), RouteReason.STRONG);
         }
         boolean monotonic = scope != null && level == Consistency.MONOTONIC;
         @SuppressWarnings("unchecked")
@@ -80,7 +80,8 @@ public final class ScopedReads<N> {
         if (monotonic) {
             scope.lastReadNode(node);
         }
-        return new ReadChoice<>(node, reason, requirement);
+        return requirement == ReadRequirement.NONE ? cluster.choice(node, reason)
+                : new ReadChoice<>(node, reason, requirement);
     }
 
     /** Where a node is now: a replica's replay position, the primary's write position (0 when unknown). */

@@ -22,15 +22,13 @@ final class BoundConnections {
     }
 
     private final LogicalConnection owner;
-    private final int nodes;
     /** The first node bound (and still bound), or {@code null}. */
     private NodeSession first;
     /** Any further node's session by node index; {@code null} until a second node is bound. */
     private NodeSession[] others;
 
-    BoundConnections(LogicalConnection owner, int nodes) {
+    BoundConnections(LogicalConnection owner) {
         this.owner = owner;
-        this.nodes = nodes;
     }
 
     /** The session on {@code node}, or {@code null} when none is bound. */
@@ -59,7 +57,7 @@ final class BoundConnections {
             first = s;
         } else {
             if (others == null) {
-                others = new NodeSession[nodes];
+                others = new NodeSession[owner.context().nodeCount()];
             }
             others[node.index()] = s;
         }

@@ -3,9 +3,11 @@ package io.replicarouter.internal.jdbc;
 import io.replicarouter.Consistency;
 import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.NodeRole;
+import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.TokenProblem;
 import io.replicarouter.internal.consistency.IgnoredTokens;
+import io.replicarouter.internal.consistency.ReadChoice;
 import io.replicarouter.internal.consistency.ReadCluster;
 import io.replicarouter.internal.routing.ReadRequirement;
 import io.replicarouter.internal.routing.Router;
@@ -25,10 +27,15 @@ final class ClusterReads implements ReadCluster<Node> {
     private final PrimaryPosition primaryPosition;
     private final IgnoredTokens ignoredTokens;
     private final RoutingListener listener;
+    /** Choices without a requirement, by node index and reason: made once, shared (immutable). */
+    private final ReadChoice<Node>[] choices;
+    private static final int PER_NODE = RouteReason.values().length;
 
-    ClusterReads(Router router, Consistency consistency, long maxWaitNanos, PrimaryPosition primaryPosition,
-                 IgnoredTokens ignoredTokens, RoutingListener listener) {
+    @SuppressWarnings("unchecked")
+    ClusterReads(Router router, int nodeCount, Consistency consistency, long maxWaitNanos,
+                 PrimaryPosition primaryPosition, IgnoredTokens ignoredTokens, RoutingListener listener) {
         this.router = router;
+        this.choices = new ReadChoice[nodeCount * PER_NODE];
         this.consistency = consistency;
         this.maxWaitNanos = maxWaitNanos;
         this.primaryPosition = primaryPosition;
@@ -103,6 +110,18 @@ final class ClusterReads implements ReadCluster<Node> {
     @Override
     public void tokenIgnored(TokenProblem problem, String detail) {
         ignoredTokens.report(problem, detail);
+    }
+
+    /** One shared instance per node and reason (a benign race may make two; they are equal and immutable). */
+    @Override
+    public ReadChoice<Node> choice(Node node, RouteReason reason) {
+        int i = node.index() * PER_NODE + reason.ordinal();
+        ReadChoice<Node> c = choices[i];
+        if (c == null) {
+            c = new ReadChoice<>(node, reason, ReadRequirement.NONE);
+            choices[i] = c;
+        }
+        return c;
     }
 
     @Override

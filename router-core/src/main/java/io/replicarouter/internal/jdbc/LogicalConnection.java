@@ -4,7 +4,9 @@ import io.replicarouter.NodeRole;
 import io.replicarouter.RouteReason;
 import io.replicarouter.RoutingListener;
 import io.replicarouter.internal.consistency.ReadChoice;
+import io.replicarouter.internal.consistency.ReadSession;
 import io.replicarouter.internal.consistency.ScopeState;
+import io.replicarouter.internal.postgres.ServerQueries;
 import io.replicarouter.internal.postgres.SqlStates;
 import io.replicarouter.internal.routing.ConnectionState;
 import io.replicarouter.internal.routing.Plan;
@@ -42,28 +44,31 @@ import java.util.concurrent.Executor;
  * The connection an application gets from {@link io.replicarouter.RoutingDataSource}. It binds physical
  * connections from the nodes' pools lazily, when a statement needs one, and keeps at most one per node for
  * its life. Connection-level settings are recorded and applied to every physical connection it binds.
- * Not thread-safe, like any JDBC connection.
+ * It is also the {@link ReadSession} its reads are placed with (the algorithm lives in the {@code consistency}
+ * package, the data source's side in {@link ClusterReads}). Not thread-safe, like any JDBC connection.
  */
-public final class LogicalConnection implements Connection, ConnectionState {
+public final class LogicalConnection implements Connection, ConnectionState, ReadSession<Node> {
 
     private static final int UNSET = SessionSettings.UNSET;
 
     private final RoutingContext ctx;
     private final BoundConnections bound;
-    private final RouteState route = new RouteState();
+    /** Where statements go: the shared initial state until a transition needs this connection's own ({@link #ownRoute()}). */
+    private RouteState route = RouteState.INITIAL;
+    /** The replica autocommit reads stick to, or {@code null}. */
+    private Node lastReplica;
     /** The settings given to this connection; {@code null} until one is (see {@link #settings()}). */
     private SessionSettings settings;
     /** The open statements, as an intrusive list (see {@link LogicalStatement#nextOpen}). */
     private LogicalStatement openStatements;
     private ScopeState ownScope;
-    private ConsistentReads reads;
 
     private boolean closed;
     private boolean autoCommit = true;
 
     public LogicalConnection(RoutingContext ctx) {
         this.ctx = ctx;
-        this.bound = new BoundConnections(this, ctx.nodeCount());
+        this.bound = new BoundConnections(this);
     }
 
     // ---- routing ----
@@ -89,25 +94,18 @@ public final class LogicalConnection implements Connection, ConnectionState {
             }
             case PRIMARY -> node = ctx.router().primary();
             default -> {
-                ReadChoice<Node> read = reads().route(c);
+                ReadChoice<Node> read = ctx.reads().route(this, c.hint().maxStaleness());
                 node = read.node();
                 reason = read.reason();
                 requirement = read.requirement();
             }
         }
-        route.routed(node, reason, plan.pin(), autoCommit);
+        if (plan.pin() || !autoCommit) {
+            ownRoute().routed(node, reason, plan.pin(), autoCommit);
+        }
         boolean retryable = plan.retryable() && reason == RouteReason.READ;
         return requirement == ReadRequirement.NONE ? ctx.binding(node, reason, retryable)
                 : new Binding(node, reason, retryable, requirement);
-    }
-
-    private ConsistentReads reads() {
-        ConsistentReads r = reads;
-        if (r == null) {
-            r = new ConsistentReads(this);
-            reads = r;
-        }
-        return r;
     }
 
     /** The thread's open scope, else this connection's own (created on first need when {@code create}). */
@@ -168,7 +166,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             bound.broken(bad, cause);
         }
         release(bad);
-        route.forget(bad);
+        forgetReplica(bad);
         Node next = policy == RetryPolicy.PRIMARY ? null
                 : ctx.router().chooseReplica(null, bad, failed.requirement());
         boolean again = next != null && policy == RetryPolicy.ANOTHER_REPLICA_OR_PRIMARY;
@@ -209,7 +207,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 ? SqlErrors.outcomeUnknown(node.name(), node.abortReason(), e)
                 : SqlErrors.withNode(e, node.name());
         if (node == txNode) {
-            route.broken(error);
+            ownRoute().broken(error);
         } else {
             release(node);
         }
@@ -229,13 +227,57 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 + " while the statement ran: " + cause.getMessage(), "08003", cause);
     }
 
-    /** The replica autocommit reads of this connection stick to, or {@code null}. */
-    Node lastReplica() {
-        return route.lastReplica();
+    // ---- ReadSession: what the consistency algorithm asks of this connection ----
+
+    @Override
+    public ScopeState scope() {
+        return scope(false);
     }
 
-    void lastReplica(Node node) {
-        route.lastReplica(node);
+    /** The replica autocommit reads of this connection stick to, or {@code null}. */
+    @Override
+    public Node lastReplica() {
+        return lastReplica;
+    }
+
+    @Override
+    public void lastReplica(Node node) {
+        lastReplica = node;
+    }
+
+    /** {@code node} failed or was released: reads no longer stick to it. */
+    void forgetReplica(Node node) {
+        if (lastReplica == node) {
+            lastReplica = null;
+        }
+    }
+
+    /** This connection's own route state, made on the first transition. */
+    private RouteState ownRoute() {
+        RouteState r = route;
+        if (r == RouteState.INITIAL) {
+            r = new RouteState();
+            route = r;
+        }
+        return r;
+    }
+
+    @Override
+    public long askPrimaryLsn() throws SQLException {
+        return ServerQueries.currentWalLsn(physical(ctx.router().primary()));
+    }
+
+    /** On this connection's own connection to the replica; a failure releases it (a connection failure marks it down). */
+    @Override
+    public long askReplayLsn(Node replica) {
+        try {
+            long lsn = ServerQueries.lastReplayLsn(physical(replica));
+            replica.observeReplay(lsn, System.nanoTime());
+            return lsn;
+        } catch (SQLException e) {
+            brokenOutsideStatement(replica, e);
+            return 0;
+        }
     }
 
     RoutingContext context() {
@@ -335,7 +377,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         Node primary = ctx.router().primary();
         if (!autoCommit) {
-            route.begin(primary, RouteReason.PRIMARY_ONLY_API);
+            ownRoute().begin(primary, RouteReason.PRIMARY_ONLY_API);
         }
         physical(primary);
         opaque();
@@ -352,12 +394,13 @@ public final class LogicalConnection implements Connection, ConnectionState {
         if (txNode != null && txNode.role() != NodeRole.PRIMARY) {
             return;
         }
-        route.opaque();
+        ownRoute().opaque();
         scope(true).markWrite(System.nanoTime());
     }
 
     /** Whether every read must resolve the scope's position afresh (see {@link #opaque()}). */
-    boolean opaqueWrites() {
+    @Override
+    public boolean opaqueWrites() {
         return route.opaqueWrites();
     }
 
@@ -539,7 +582,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             if (s != null) {
                 s.physical.setAutoCommit(true); // commits the running transaction, as JDBC requires
             }
-            if (route.committed()) {
+            if (ownRoute().committed()) {
                 scope(true).markWrite(System.nanoTime());
             }
         }
@@ -578,7 +621,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
                 }
                 throw SqlErrors.withNode(e, node.name());
             }
-            if (route.committed()) {
+            if (ownRoute().committed()) {
                 scope(true).markWrite(System.nanoTime()); // the commit record comes after every write
             }
         }
@@ -594,7 +637,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
      * then released: the server rolled the transaction back when the session ended), or {@code null}.
      */
     private SQLException endTransaction(Node node) {
-        SQLException broken = route.endTransaction();
+        SQLException broken = ownRoute().endTransaction();
         if (broken != null) {
             release(node);
         }
@@ -617,7 +660,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             if (endTransaction(node) != null) {
                 return;
             }
-            route.rolledBack();
+            ownRoute().rolledBack();
             NodeSession s = bound.get(node);
             if (s != null) {
                 try {
@@ -937,7 +980,9 @@ public final class LogicalConnection implements Connection, ConnectionState {
         }
         openStatements = null;
         SQLException failure = bound.closeAll(settingsOrDefaults());
-        route.closed();
+        if (route != RouteState.INITIAL) {
+            route.closed();
+        }
         if (failure != null && !SqlStates.isConnectionFailure(failure)) {
             throw failure;
         }
@@ -988,7 +1033,7 @@ public final class LogicalConnection implements Connection, ConnectionState {
             return physical(route.txNode()).unwrap(iface);
         }
         if (route.txNode() == null) {
-            route.pin();
+            ownRoute().pin();
         }
         return primaryForApi().unwrap(iface);
     }

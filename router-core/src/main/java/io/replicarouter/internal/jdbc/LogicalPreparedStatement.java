@@ -25,13 +25,11 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
     private static final Exec<Long> LARGE_UPDATE = (self, s, sql) -> prepared(self, s).executeLargeUpdate();
     private static final Exec<Boolean> EXECUTE = (self, s, sql) -> prepared(self, s).execute();
 
-    private final String sql;
     private final Classification classification;
-    private List<Params.Setter[]> batch;
+    private List<Object[]> batch;
 
     LogicalPreparedStatement(LogicalConnection conn, String sql, Factory factory) {
         super(conn, sql, factory);
-        this.sql = sql;
         this.classification = classify(sql);
     }
 
@@ -84,26 +82,27 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        List<Params.Setter[]> entries = takeBatch();
+        List<Object[]> entries = takeBatch();
         return execute(BATCH, null, (self, s, q) -> fill((PreparedStatement) s, entries).executeBatch());
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        List<Params.Setter[]> entries = takeBatch();
+        List<Object[]> entries = takeBatch();
         return execute(BATCH, null, (self, s, q) -> fill((PreparedStatement) s, entries).executeLargeBatch());
     }
 
-    private List<Params.Setter[]> takeBatch() {
-        List<Params.Setter[]> entries = batch == null ? List.of() : batch;
+    private List<Object[]> takeBatch() {
+        List<Object[]> entries = batch == null ? List.of() : batch;
         batch = null;
         return entries;
     }
 
-    private static PreparedStatement fill(PreparedStatement ps, List<Params.Setter[]> entries) throws SQLException {
-        for (Params.Setter[] entry : entries) {
+    /** Adds each batch entry to {@code ps}: its parameters alone (the statement is cleared first), then addBatch. */
+    static PreparedStatement fill(PreparedStatement ps, List<Object[]> entries) throws SQLException {
+        for (Object[] entry : entries) {
             ps.clearParameters();
-            Params.applyTo(ps, entry, entry.length - 1);
+            Params.applyTo(ps, entry, Params.count(entry));
             ps.addBatch();
         }
         return ps;
@@ -162,6 +161,6 @@ final class LogicalPreparedStatement extends RecordingPreparedStatement {
 
     @Override
     public String toString() {
-        return sql;
+        return factorySql;
     }
 }

@@ -46,7 +46,7 @@ class LogicalStatement implements Statement {
     final LogicalConnection conn;
     private final Factory factory;
     /** The prepared statement's SQL given to the factory; {@code null} for a plain statement. */
-    private final String factorySql;
+    final String factorySql;
     /**
      * The physical statement of the first node it ran on, and the session it belongs to; any further node's in
      * the arrays (by node index), made when a second node is used.

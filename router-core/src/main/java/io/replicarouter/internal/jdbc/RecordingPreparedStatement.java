@@ -37,7 +37,7 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setBigDecimal(int a0, java.math.BigDecimal a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setBigDecimal(a0, a1));
+        params.set(a0, Params.Kind.BIG_DECIMAL, a1);
     }
 
     @Override
@@ -72,17 +72,17 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setBoolean(int a0, boolean a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setBoolean(a0, a1));
+        params.set(a0, Params.Kind.BOOLEAN, a1);
     }
 
     @Override
     public void setByte(int a0, byte a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setByte(a0, a1));
+        params.set(a0, Params.Kind.BYTE, a1);
     }
 
     @Override
     public void setBytes(int a0, byte[] a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setBytes(a0, a1));
+        params.set(a0, Params.Kind.BYTES, a1);
     }
 
     @Override
@@ -122,27 +122,27 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setDate(int a0, java.sql.Date a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setDate(a0, a1));
+        params.set(a0, Params.Kind.DATE, a1);
     }
 
     @Override
     public void setDouble(int a0, double a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setDouble(a0, a1));
+        params.set(a0, Params.Kind.DOUBLE, a1);
     }
 
     @Override
     public void setFloat(int a0, float a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setFloat(a0, a1));
+        params.set(a0, Params.Kind.FLOAT, a1);
     }
 
     @Override
     public void setInt(int a0, int a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setInt(a0, a1));
+        params.set(a0, Params.Kind.INT, a1);
     }
 
     @Override
     public void setLong(int a0, long a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setLong(a0, a1));
+        params.set(a0, Params.Kind.LONG, a1);
     }
 
     @Override
@@ -172,7 +172,7 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setNString(int a0, java.lang.String a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setNString(a0, a1));
+        params.set(a0, Params.Kind.NSTRING, a1);
     }
 
     @Override
@@ -182,7 +182,7 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setNull(int a0, int a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setNull(a0, a1));
+        params.set(a0, Params.Kind.NULL, a1);
     }
 
     @Override
@@ -207,7 +207,7 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setObject(int a0, java.lang.Object a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setObject(a0, a1));
+        params.set(a0, Params.Kind.OBJECT, a1);
     }
 
     @Override
@@ -227,12 +227,12 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setShort(int a0, short a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setShort(a0, a1));
+        params.set(a0, Params.Kind.SHORT, a1);
     }
 
     @Override
     public void setString(int a0, java.lang.String a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setString(a0, a1));
+        params.set(a0, Params.Kind.STRING, a1);
     }
 
     @Override
@@ -242,7 +242,7 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setTime(int a0, java.sql.Time a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setTime(a0, a1));
+        params.set(a0, Params.Kind.TIME, a1);
     }
 
     @Override
@@ -252,7 +252,7 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements ja
 
     @Override
     public void setTimestamp(int a0, java.sql.Timestamp a1) throws java.sql.SQLException {
-        params.set(a0, false, ps -> ps.setTimestamp(a0, a1));
+        params.set(a0, Params.Kind.TIMESTAMP, a1);
     }
 
     @Override

@@ -8,10 +8,17 @@ import java.sql.SQLException;
 /**
  * Where a logical connection's statements go, as state without I/O: whether it is pinned to the primary, the node
  * and reason of its running transaction, whether that transaction wrote, the connection failure that ended it,
- * the replica its autocommit reads stick to, and whether the primary was used through an object the router
- * cannot see into. Each transition is one method; none borrows, sends or logs anything.
+ * and whether the primary was used through an object the router cannot see into. Each transition is one method;
+ * none borrows, sends or logs anything.
+ *
+ * <p>A connection that only runs autocommit statements never leaves the initial state: it shares {@link #INITIAL}
+ * and makes its own on the first transition, so most connections allocate none. {@code INITIAL} refuses every
+ * transition (a connection that forgot to make its own fails loudly instead of changing every connection's state).
  */
 final class RouteState {
+
+    /** The state of every connection before its first transition; read-only. */
+    static final RouteState INITIAL = new RouteState();
 
     private boolean pinned;
     private Node txNode;
@@ -19,7 +26,6 @@ final class RouteState {
     private boolean txWrote;
     /** The connection failure that ended the current transaction's session, or {@code null}. */
     private SQLException txBroken;
-    private Node lastReplica;
     /**
      * The primary was used through an API the router cannot see into (a callable statement, a LOB or SQLXML
      * writer, the driver's own connection): every later read resolves the scope's position afresh.
@@ -32,6 +38,7 @@ final class RouteState {
 
     /** Session state was set on the primary (or its driver connection was handed out): stay there. */
     void pin() {
+        writable();
         pinned = true;
     }
 
@@ -49,6 +56,7 @@ final class RouteState {
      * of a transaction binds the transaction to its node.
      */
     void routed(Node node, RouteReason reason, boolean pin, boolean autoCommit) {
+        writable();
         if (pin) {
             pinned = true;
         }
@@ -59,6 +67,7 @@ final class RouteState {
 
     /** Binds the transaction that starts now to {@code node}. */
     void begin(Node node, RouteReason reason) {
+        writable();
         txNode = node;
         txReason = reason;
         txWrote = false;
@@ -67,7 +76,8 @@ final class RouteState {
     /**
      * A statement succeeded on the primary. In a transaction it is remembered (any statement of a read-write
      * transaction may have written: a "read" may call a function that writes) and the scope is marked at commit;
-     * outside one, an autocommit write marks the scope now.
+     * outside one, an autocommit write marks the scope now. Outside a transaction it changes nothing (so
+     * {@link #INITIAL} answers it too).
      *
      * @return whether the scope must be marked now
      */
@@ -81,6 +91,7 @@ final class RouteState {
 
     /** The transaction's session broke: remembered, so that commit explains it and rollback succeeds. */
     void broken(SQLException error) {
+        writable();
         txBroken = error;
     }
 
@@ -90,6 +101,7 @@ final class RouteState {
      * @return the connection failure that broke it, or {@code null}
      */
     SQLException endTransaction() {
+        writable();
         txNode = null;
         SQLException broken = txBroken;
         if (broken != null) {
@@ -104,6 +116,7 @@ final class RouteState {
      * opaque object); clears the write flag.
      */
     boolean committed() {
+        writable();
         boolean mark = txWrote || opaqueWrites;
         txWrote = false;
         return mark;
@@ -111,27 +124,13 @@ final class RouteState {
 
     /** The transaction rolled back: nothing it wrote stands. */
     void rolledBack() {
+        writable();
         txWrote = false;
-    }
-
-    /** The replica autocommit reads stick to, or {@code null}. */
-    Node lastReplica() {
-        return lastReplica;
-    }
-
-    void lastReplica(Node node) {
-        lastReplica = node;
-    }
-
-    /** {@code node} failed or was released: reads no longer stick to it. */
-    void forget(Node node) {
-        if (lastReplica == node) {
-            lastReplica = null;
-        }
     }
 
     /** The primary is used through an object the router cannot see into. */
     void opaque() {
+        writable();
         opaqueWrites = true;
     }
 
@@ -141,7 +140,14 @@ final class RouteState {
 
     /** The logical connection closed. */
     void closed() {
+        writable();
         txNode = null;
+    }
+
+    private void writable() {
+        if (this == INITIAL) {
+            throw new IllegalStateException("the shared initial route state is read-only: make the connection's own");
+        }
     }
 
     @Override

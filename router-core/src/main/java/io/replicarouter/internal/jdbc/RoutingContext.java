@@ -58,7 +58,7 @@ public final class RoutingContext {
         this.scopes = scopes;
         this.bindings = new LogicalConnection.Binding[nodeCount * PER_NODE];
         this.reads = new ScopedReads<>(NanoClock.SYSTEM,
-                new ClusterReads(router, consistency, maxWaitNanos, primaryPosition, ignoredTokens, listener));
+                new ClusterReads(router, nodeCount, consistency, maxWaitNanos, primaryPosition, ignoredTokens, listener));
     }
 
     public Router router() {

@@ -7,8 +7,10 @@ import io.replicarouter.internal.topology.TestNodes;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The pure route state of a logical connection: each transition and the sequences a connection goes through. */
 class RouteStateTest {
@@ -113,12 +115,23 @@ class RouteStateTest {
     }
 
     @Test
-    void readsStickToTheLastReplicaUntilItIsForgotten() {
-        state.lastReplica(r1);
-        state.forget(r2);
-        assertThat(state.lastReplica()).isSameAs(r1);
-        state.forget(r1);
-        assertThat(state.lastReplica()).isNull();
+    void theSharedInitialStateAnswersLikeANewOneAndRefusesEveryTransition() {
+        RouteState initial = RouteState.INITIAL;
+        assertThat(initial.txNode()).isNull();
+        assertThat(initial.txReason()).isNull();
+        assertThat(initial.pinned()).isFalse();
+        assertThat(initial.opaqueWrites()).isFalse();
+        assertThat(initial.succeededOnPrimary(true, false)).as("an autocommit write marks the scope").isTrue();
+        assertThat(initial.succeededOnPrimary(false, false)).isFalse();
+        List<Runnable> transitions = List.of(initial::pin, () -> initial.routed(r1, RouteReason.READ, false, true),
+                () -> initial.begin(primary, RouteReason.TX_READ_WRITE), () -> initial.broken(new SQLException("x")),
+                initial::endTransaction, initial::committed, initial::rolledBack, initial::opaque, initial::closed);
+        for (Runnable t : transitions) {
+            assertThatThrownBy(t::run).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+        }
+        assertThat(initial.txNode()).isNull();
+        assertThat(initial.pinned()).isFalse();
+        assertThat(initial.opaqueWrites()).isFalse();
     }
 
     @Test
