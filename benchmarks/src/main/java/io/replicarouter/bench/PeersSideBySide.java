@@ -77,7 +77,7 @@ public final class PeersSideBySide {
 
         /** The smoke test's: every contender and workload, a fraction of a second each. */
         public static Settings smoke(Path out) {
-            return new Settings("smoke", Duration.ofMillis(400), Duration.ofMillis(200), 1, new int[] {1, 2}, 2, 1,
+            return new Settings("smoke", Duration.ofMillis(300), Duration.ofMillis(150), 1, new int[] {1}, 2, 1,
                     true, Duration.ofMillis(500), 100, false, out, "PeersSideBySideIT");
         }
     }
@@ -87,6 +87,7 @@ public final class PeersSideBySide {
     private int phasesDone;
     private int phasesPlanned;
     private long started;
+    private long measuring;
 
     private PeersSideBySide(Settings settings, List<Contender> contenders) {
         this.settings = settings;
@@ -94,6 +95,10 @@ public final class PeersSideBySide {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--profile")) {
+            profile(List.of(args[1].split(",")));
+            return;
+        }
         Settings s = parse(args);
         RunResults results = run(s, Contenders.all());
         Report.Files files = Report.write(results, s.out());
@@ -193,6 +198,51 @@ public final class PeersSideBySide {
         return results.build();
     }
 
+    /**
+     * {@code --profile a,b}: workload A at 8 threads for 8 s per named contender under JFR (execution samples every
+     * 1 ms), and its top frames (start the JVM with -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints).
+     */
+    static void profile(List<String> names) throws Exception {
+        Path dir = Path.of(System.getProperty("sidebyside.out", "benchmarks/target/side-by-side"));
+        java.nio.file.Files.createDirectories(dir);
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2)
+                .postgresSetting("max_connections", "400").start()) {
+            try (Connection c = cluster.primary().connect()) {
+                Workloads.createTables(c);
+            }
+            cluster.waitForCatchUp(Duration.ofSeconds(30));
+            Nodes nodes = Nodes.of(cluster);
+            Runner runner = new Runner(nodes, new ProcCpu(cluster.nodes()));
+            for (String name : names) {
+                Contender contender = Contenders.named(name);
+                try (Peer peer = contender.open(nodes)) {
+                    Runner.waitUntilFull(name, peer, Pools.SIZE);
+                    runner.run(name, peer, Workloads.pointSelect(), 8, Duration.ofSeconds(2), Duration.ofSeconds(3));
+                    Path file = dir.resolve("peers-" + name + ".jfr");
+                    PhaseResult p;
+                    try (jdk.jfr.Recording recording = new jdk.jfr.Recording(
+                            jdk.jfr.Configuration.getConfiguration("profile"))) {
+                        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+                        recording.start();
+                        p = runner.run(name, peer, Workloads.pointSelect(), 8, Duration.ZERO, Duration.ofSeconds(8));
+                        recording.stop();
+                        recording.dump(file);
+                    }
+                    JfrTop.Summary s = JfrTop.read(file);
+                    System.out.printf(Locale.ROOT, "%n=== profile %s, 8 threads, 8 s: %,.0f ops/s, p50 %.0f us, client"
+                                    + " CPU %.1f us/op, others %.1f %%; %d samples; self samples by owner:%n%s", name,
+                            p.opsPerSecond(), p.p50Micros(), p.clientCpuMicrosPerOp(), p.othersPercent(), s.samples(),
+                            JfrTop.top(s.owners(), s.samples(), 10));
+                    System.out.printf("top 25 frames by self samples:%n%s", JfrTop.top(s.self(), s.samples(), 25));
+                    System.out.printf("top 25 frames by inclusive samples:%n%s", JfrTop.top(s.inclusive(),
+                            s.samples(), 25));
+                    System.out.printf("top 10 allocation sites per operation:%n%s",
+                            JfrTop.topAllocations(s.allocationSites(), p.ops(), 10));
+                }
+            }
+        }
+    }
+
     private Map<String, Peer> openAll(Nodes nodes) throws Exception {
         Map<String, Peer> open = new LinkedHashMap<>();
         try {
@@ -212,6 +262,7 @@ public final class PeersSideBySide {
     }
 
     private void pointSelects(Runner runner, Map<String, Peer> open, RunResults.Builder results) throws Exception {
+        measuring = System.nanoTime();
         Workload a = Workloads.pointSelect();
         for (int threads : settings.pointThreads()) {
             for (int round = 0; round < settings.rounds(); round++) {
@@ -342,7 +393,8 @@ public final class PeersSideBySide {
     /** {@code phase 12/90, 1m05s elapsed, ~4m left}. */
     private String clock() {
         double elapsed = (System.nanoTime() - started) / 1e9;
-        double left = phasesDone == 0 ? 0 : elapsed / phasesDone * Math.max(0, phasesPlanned - phasesDone);
+        double measured = (System.nanoTime() - measuring) / 1e9;
+        double left = phasesDone == 0 ? 0 : measured / phasesDone * Math.max(0, phasesPlanned - phasesDone);
         return String.format(Locale.ROOT, "%3d/%d %s, ~%s left", phasesDone + 1, phasesPlanned, minutes(elapsed),
                 minutes(left));
     }

@@ -23,10 +23,12 @@ public final class ProcCpu {
             long total = Math.max(1, machineTotal - before.machineTotal);
             long busy = machineBusy - before.machineBusy;
             long jvmTicks = jvm - before.jvm;
-            long serverTicks = servers - before.servers;
             long[] nodes = new long[perNode.length];
+            long serverTicks = 0;
             for (int i = 0; i < nodes.length; i++) {
-                nodes[i] = perNode[i] - before.perNode[i];
+                // A node killed or restarted in between loses its count: its share is then unknown, not negative.
+                nodes[i] = Math.max(0, perNode[i] - before.perNode[i]);
+                serverTicks += nodes[i];
             }
             return new Share(total, busy, jvmTicks, jvmSystem - before.jvmSystem, serverTicks,
                     Math.max(0, busy - jvmTicks - serverTicks), nodes);

