@@ -77,7 +77,7 @@ public final class FirstQuery {
     }
 
     /** The first line of the output that names an exception, else its last line. */
-    static String firstException(String output) {
+    public static String firstException(String output) {
         String last = "";
         for (String line : output.split("\n")) {
             if (line.startsWith("Exception in thread") || line.matches("^[a-z][\\w.]*(Exception|Error):.*")) {
