@@ -13,6 +13,12 @@ public final class Pools {
     /** Every pool of every contender has this many connections (minimumIdle = maximumPoolSize). */
     public static final int SIZE = 16;
 
+    /**
+     * A system property that sets every pool's {@code connectionTimeout} in milliseconds (HikariCP's 30 s when
+     * unset). The smoke test shortens it: a pool whose node was killed makes each borrow wait that long.
+     */
+    public static final String CONNECTION_TIMEOUT_PROPERTY = "side-by-side.connection-timeout-ms";
+
     private Pools() {
     }
 
@@ -34,7 +40,16 @@ public final class Pools {
         config.setPassword(credentials.password());
         config.setMaximumPoolSize(SIZE);
         config.setMinimumIdle(SIZE);
+        applyConnectionTimeout(config);
         return config;
+    }
+
+    /** Applies {@link #CONNECTION_TIMEOUT_PROPERTY}, when set, to {@code config}. */
+    static void applyConnectionTimeout(HikariConfig config) {
+        Long timeout = Long.getLong(CONNECTION_TIMEOUT_PROPERTY);
+        if (timeout != null) {
+            config.setConnectionTimeout(timeout);
+        }
     }
 
     public static IntSupplier total(HikariDataSource pool) {

@@ -26,7 +26,10 @@ final class RouterPeer implements Peer {
                 .primary(p.jdbcUrl(), p.username(), p.password())
                 .consistency(level)
                 .poolSize(Pools.SIZE)
-                .poolCustomizer(config -> config.setMinimumIdle(Pools.SIZE));
+                .poolCustomizer(config -> {
+                    config.setMinimumIdle(Pools.SIZE);
+                    Pools.applyConnectionTimeout(config);
+                });
         for (ClusterNode r : nodes.replicas()) {
             b.replica(r.name(), r.jdbcUrl(), r.username(), r.password());
         }

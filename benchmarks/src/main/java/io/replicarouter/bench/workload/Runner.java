@@ -68,11 +68,13 @@ public final class Runner {
         long[] cpuStart = new long[1];
         AtomicReference<ProcCpu.Reading> procStart = new AtomicReference<>();
         AtomicReference<String> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean windowOpen = new java.util.concurrent.atomic.AtomicBoolean();
         CyclicBarrier go = new CyclicBarrier(threads, () -> {
+            procStart.set(proc.read()); // reads /proc for every server process: before the window opens
+            cpuStart[0] = os.getProcessCpuTime();
             window[0] = System.nanoTime();
             window[1] = window[0] + time.toNanos();
-            cpuStart[0] = os.getProcessCpuTime();
-            procStart.set(proc.read()); // last: the event thread waits for it, then reads the window
+            windowOpen.set(true); // last: the event thread waits for it, then reads the window
         });
         List<Tally> tallies = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
@@ -110,7 +112,7 @@ public final class Runner {
         if (event != null) {
             eventThread = new Thread(() -> {
                 try {
-                    while (procStart.get() == null && failure.get() == null) {
+                    while (!windowOpen.get() && failure.get() == null) {
                         Thread.sleep(1);
                     }
                     long at = window[0] + eventAt.toNanos();
