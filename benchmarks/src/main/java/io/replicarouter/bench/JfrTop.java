@@ -31,6 +31,9 @@ final class JfrTop {
         LIBRARIES.put("io.replicarouter.", "router");
         LIBRARIES.put("com.zaxxer.hikari.", "hikari");
         LIBRARIES.put("org.postgresql.", "pgjdbc");
+        LIBRARIES.put("org.apache.shardingsphere.", "shardingsphere");
+        LIBRARIES.put("software.amazon.jdbc.", "aws-wrapper");
+        LIBRARIES.put("org.springframework.", "spring");
     }
 
     /** What was counted: samples, and per frame (Class.method) self and inclusive counts, self per owner. */

@@ -13,20 +13,22 @@ import java.util.List;
  * and the servers' of a cluster (each postmaster with its live children, plus what its reaped children used),
  * so that a phase can say how much of the machine other processes took while it ran.
  */
-final class ProcCpu {
+public final class ProcCpu {
 
     /** A reading: ticks of the machine (busy, total), of this JVM and of the cluster's servers. */
-    record Reading(long machineBusy, long machineTotal, long jvm, long jvmSystem, long servers, long[] perNode) {
+    public record Reading(long machineBusy, long machineTotal, long jvm, long jvmSystem, long servers, long[] perNode) {
 
         /** What happened between {@code before} and this reading. */
-        Share since(Reading before) {
+        public Share since(Reading before) {
             long total = Math.max(1, machineTotal - before.machineTotal);
             long busy = machineBusy - before.machineBusy;
             long jvmTicks = jvm - before.jvm;
-            long serverTicks = servers - before.servers;
             long[] nodes = new long[perNode.length];
+            long serverTicks = 0;
             for (int i = 0; i < nodes.length; i++) {
-                nodes[i] = perNode[i] - before.perNode[i];
+                // A node killed or restarted in between loses its count: its share is then unknown, not negative.
+                nodes[i] = Math.max(0, perNode[i] - before.perNode[i]);
+                serverTicks += nodes[i];
             }
             return new Share(total, busy, jvmTicks, jvmSystem - before.jvmSystem, serverTicks,
                     Math.max(0, busy - jvmTicks - serverTicks), nodes);
@@ -38,40 +40,40 @@ final class ProcCpu {
      * {@code jvmSystem} is the part of {@code jvm} spent in the kernel (system calls, scheduling, page faults);
      * {@code others} = busy - JVM - servers (never below 0: the figures are read at slightly different moments).
      */
-    record Share(long total, long busy, long jvm, long jvmSystem, long servers, long others, long[] perNode) {
+    public record Share(long total, long busy, long jvm, long jvmSystem, long servers, long others, long[] perNode) {
 
-        double busyPercent() {
+        public double busyPercent() {
             return 100.0 * busy / total;
         }
 
-        double jvmPercent() {
+        public double jvmPercent() {
             return 100.0 * jvm / total;
         }
 
-        double serversPercent() {
+        public double serversPercent() {
             return 100.0 * servers / total;
         }
 
-        double othersPercent() {
+        public double othersPercent() {
             return 100.0 * others / total;
         }
     }
 
     /** Nanoseconds per clock tick (USER_HZ is 100 on Linux unless the kernel says otherwise). */
-    static final long NANOS_PER_TICK = 10_000_000L;
+    public static final long NANOS_PER_TICK = 10_000_000L;
 
     private final List<ClusterNode> nodes;
 
-    ProcCpu(List<ClusterNode> nodes) {
+    public ProcCpu(List<ClusterNode> nodes) {
         this.nodes = List.copyOf(nodes);
     }
 
     /** Whether /proc can be read here (else the figures are all 0). */
-    static boolean available() {
+    public static boolean available() {
         return Files.isReadable(Path.of("/proc/stat"));
     }
 
-    Reading read() {
+    public Reading read() {
         long[] machine = machine();
         long[] perNode = new long[nodes.size()];
         long servers = 0;

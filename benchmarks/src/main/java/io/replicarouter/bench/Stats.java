@@ -3,7 +3,7 @@ package io.replicarouter.bench;
 import java.util.Arrays;
 
 /** The little arithmetic of the side-by-side runs: percentiles, medians, ratios and the order of contenders. */
-final class Stats {
+public final class Stats {
 
     private Stats() {
     }
@@ -12,7 +12,7 @@ final class Stats {
      * The {@code p}-th percentile (0..100) of an ascending array, by the nearest-rank method: the smallest value
      * that at least p % of the values are at or below. {@code NaN} for an empty array.
      */
-    static double percentile(long[] sorted, double p) {
+    public static double percentile(long[] sorted, double p) {
         if (p < 0 || p > 100) {
             throw new IllegalArgumentException("percentile must be between 0 and 100, was " + p);
         }
@@ -24,7 +24,7 @@ final class Stats {
     }
 
     /** The median (the mean of the two middle values for an even count); {@code NaN} when empty. */
-    static double median(double[] values) {
+    public static double median(double[] values) {
         if (values.length == 0) {
             return Double.NaN;
         }
@@ -35,7 +35,7 @@ final class Stats {
     }
 
     /** The median of {@code a[i] / b[i]} over the pairs (pairs measured in the same round). */
-    static double medianOfRatios(double[] a, double[] b) {
+    public static double medianOfRatios(double[] a, double[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("ratios need pairs: " + a.length + " values against " + b.length);
         }
@@ -47,7 +47,7 @@ final class Stats {
     }
 
     /** The median of {@code a[i] - b[i]} over the pairs. */
-    static double medianOfDifferences(double[] a, double[] b) {
+    public static double medianOfDifferences(double[] a, double[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("differences need pairs: " + a.length + " values against " + b.length);
         }
@@ -62,7 +62,7 @@ final class Stats {
      * The order in which round {@code round} runs {@code k} contenders: starting at contender {@code round mod k},
      * so that over k rounds each contender runs once in each position.
      */
-    static int[] rotation(int round, int k) {
+    public static int[] rotation(int round, int k) {
         if (k < 1) {
             throw new IllegalArgumentException("need at least one contender, was " + k);
         }
@@ -75,23 +75,23 @@ final class Stats {
     }
 
     /** A growing array of longs (latency samples of one thread): no boxing on the measured path. */
-    static final class LongSamples {
+    public static final class LongSamples {
         private long[] values = new long[1 << 14];
         private int size;
 
-        void add(long v) {
+        public void add(long v) {
             if (size == values.length) {
                 values = Arrays.copyOf(values, size * 2);
             }
             values[size++] = v;
         }
 
-        int size() {
+        public int size() {
             return size;
         }
 
         /** Every sample of {@code parts}, ascending. */
-        static long[] sortedUnion(Iterable<LongSamples> parts) {
+        public static long[] sortedUnion(Iterable<LongSamples> parts) {
             int n = 0;
             for (LongSamples p : parts) {
                 n += p.size;
