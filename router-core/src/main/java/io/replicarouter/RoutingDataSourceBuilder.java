@@ -147,8 +147,10 @@ public final class RoutingDataSourceBuilder {
 
     /**
      * How long one probe may take before the node counts as unreachable; default 1 s. From 1 ms to 1 hour;
-     * used in whole milliseconds (the network timeout) and rounded up to whole seconds (the query, connect and
-     * login timeouts). A node whose probe times out or loses its connection is taken for hung: its open
+     * used in whole milliseconds (the network timeout of the monitor's connections). Opening one of those
+     * connections may take longer: its connect and login timeouts are this rounded up to whole seconds, and at
+     * least 5 s, and the first round (in {@code build()}) waits that long for every node, so a cold JVM on a busy
+     * machine does not start with its nodes marked unreachable. A node whose probe times out or loses its connection is taken for hung: its open
      * connections are aborted, so statements blocked on it fail (reads are retried elsewhere; statements in a
      * transaction and writes fail with SQLState 08007) and new borrows fail at once until it answers again.
      * Raise it for servers that take seconds to answer a trivial query under load.
@@ -600,7 +602,7 @@ public final class RoutingDataSourceBuilder {
         if (password != null) {
             props.setProperty("password", password);
         }
-        long seconds = Math.max(1, (probeTimeout.toMillis() + 999) / 1000);
+        long seconds = TopologyMonitor.connectTimeoutSeconds(probeTimeout);
         props.setProperty("connectTimeout", Long.toString(seconds));
         props.setProperty("loginTimeout", Long.toString(seconds));
         props.setProperty("ApplicationName", "replica-router-monitor");

@@ -79,9 +79,26 @@ public final class TopologyMonitor implements AutoCloseable {
         return t;
     }
 
-    /** Runs one round now (so the router starts with real roles), then every interval. */
+    /**
+     * How long the monitor's own connections may take to open, and how long the first round waits for them: at
+     * least {@value #CONNECT_TIMEOUT_SECONDS} s, because a cold JVM's first connection (driver classes loaded, the
+     * SCRAM exchange interpreted) on a busy machine can take longer than a probe timeout of 1 s, and a first
+     * round that gave up on it would start the router with no primary. Later rounds keep the probe timeout: a
+     * connection still opening then counts as unreachable while it finishes in the background.
+     */
+    public static final int CONNECT_TIMEOUT_SECONDS = 5;
+
+    /** The monitor's connect and login timeout for {@code probeTimeout}: {@link #CONNECT_TIMEOUT_SECONDS} at least. */
+    public static long connectTimeoutSeconds(Duration probeTimeout) {
+        return Math.max(CONNECT_TIMEOUT_SECONDS, (probeTimeout.toMillis() + 999) / 1000);
+    }
+
+    /**
+     * Runs one round now (so the router starts with real roles), waiting for nodes as long as their connections
+     * may take to open, then every interval.
+     */
     public void start() {
-        round();
+        round(TimeUnit.SECONDS.toNanos(connectTimeoutSeconds(Duration.ofNanos(probeTimeoutNanos))));
         scheduler.scheduleWithFixedDelay(this::safeRound, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -103,12 +120,17 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    /** One round of probes, the decisions they imply, and their effects. Runs on the monitor thread (or once at start). */
+    /** One round of probes, the decisions they imply, and their effects. Runs on the monitor thread. */
     synchronized void round() {
+        round(probeTimeoutNanos);
+    }
+
+    /** A round whose probes may take {@code waitNanos} (and half a second more) before they count as unreachable. */
+    private synchronized void round(long waitNanos) {
         if (closed) {
             return;
         }
-        List<NodeStatus> statuses = probeAll();
+        List<NodeStatus> statuses = probeAll(waitNanos);
         long now = System.nanoTime();
         RoundRules.Round round = rules.next(state, statuses, now);
         MonitorState next = round.state();
@@ -207,7 +229,7 @@ public final class TopologyMonitor implements AutoCloseable {
         return nodes.get(index).name();
     }
 
-    private List<NodeStatus> probeAll() {
+    private List<NodeStatus> probeAll(long waitNanos) {
         // A probe still running from an earlier round (a node that hangs past its network timeout) is not
         // started again: a prober is used by one thread at a time, and the node counts as unreachable.
         for (int i = 0; i < probers.size(); i++) {
@@ -217,7 +239,7 @@ public final class TopologyMonitor implements AutoCloseable {
             }
         }
         List<NodeStatus> statuses = new ArrayList<>();
-        long deadline = System.nanoTime() + probeTimeoutNanos + TimeUnit.MILLISECONDS.toNanos(500);
+        long deadline = System.nanoTime() + waitNanos + TimeUnit.MILLISECONDS.toNanos(500);
         for (Future<NodeStatus> f : inFlight) {
             try {
                 statuses.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
