@@ -91,9 +91,11 @@ public final class RoutingDataSourceBuilder {
     private String balancerName = "round-robin";
     private NoReplicaPolicy noReplicaPolicy = NoReplicaPolicy.PRIMARY;
     private final Set<String> writeFunctions = new LinkedHashSet<>();
-    private RoutingListener listener = RoutingListener.NONE;
+    /** In call order; {@link RoutingListener#NONE} is not kept, null is (reported by build()). */
+    private final List<RoutingListener> listeners = new ArrayList<>();
     private int poolSize = 10;
-    private BiConsumer<String, HikariConfig> poolCustomizer = (node, c) -> { };
+    /** In call order; null is kept (reported by build()). */
+    private final List<BiConsumer<String, HikariConfig>> poolCustomizers = new ArrayList<>();
     private Duration nodeDownCoolDown = Duration.ofSeconds(2);
     private int classifierCacheSize = 10_000;
     private Consistency consistency = Consistency.READ_YOUR_WRITES;
@@ -274,9 +276,16 @@ public final class RoutingDataSourceBuilder {
         return this;
     }
 
-    /** Receives routing events. Not null (the default is {@link RoutingListener#NONE}). */
+    /**
+     * Adds a receiver of routing events. Each call adds one: listeners given by several calls all hear every
+     * event, in call order (as {@link RoutingListener#composite}), each guarded on its own, so one that throws
+     * is logged and neither routing nor the others are disturbed. Not null; {@link RoutingListener#NONE} adds
+     * nothing. With no listener at all (the default) no event is built and no clock is read for one.
+     */
     public RoutingDataSourceBuilder listener(RoutingListener listener) {
-        this.listener = listener;
+        if (listener != RoutingListener.NONE) {
+            listeners.add(listener);
+        }
         return this;
     }
 
@@ -289,10 +298,11 @@ public final class RoutingDataSourceBuilder {
     /**
      * Adjusts each HikariConfig the router creates (after its defaults), the same way for every node. Not null.
      * A configuration it makes invalid fails {@link #build()} with an {@link IllegalArgumentException} naming the
-     * node. Replaces a customizer set before (also one given to {@link #poolCustomizer(BiConsumer)}).
+     * node. Each call adds one: customizers given by several calls (of either overload) run in call order, each
+     * seeing what the ones before it set.
      */
     public RoutingDataSourceBuilder poolCustomizer(Consumer<HikariConfig> customizer) {
-        this.poolCustomizer = customizer == null ? null : (node, config) -> customizer.accept(config);
+        poolCustomizers.add(customizer == null ? null : (node, config) -> customizer.accept(config));
         return this;
     }
 
@@ -301,10 +311,11 @@ public final class RoutingDataSourceBuilder {
      * first: per-node sizes or timeouts, a metrics tracker factory tagged by node. The router names each pool
      * {@code replica-router-<node>} before; keep the names distinct if you change them (JMX and metrics key
      * pools by name). Not null. A configuration it makes invalid fails {@link #build()} with an
-     * {@link IllegalArgumentException} naming the node. Replaces a customizer set before.
+     * {@link IllegalArgumentException} naming the node. Each call adds one: customizers run in call order
+     * (with those of {@link #poolCustomizer(Consumer)}), each seeing what the ones before it set.
      */
     public RoutingDataSourceBuilder poolCustomizer(BiConsumer<String, HikariConfig> customizer) {
-        this.poolCustomizer = customizer;
+        poolCustomizers.add(customizer);
         return this;
     }
 
@@ -336,7 +347,7 @@ public final class RoutingDataSourceBuilder {
     public RoutingDataSource build() {
         validate();
         LoadBalancer lb = balancer != null ? balancer : Balancers.byName(balancerName);
-        RoutingListener events = listener == RoutingListener.NONE ? RoutingListener.NONE : new GuardedListener(listener);
+        RoutingListener events = events();
         SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
         LagPolicy lagPolicy = new LagPolicy(maxLag.toNanos(), maxLagBytes);
         TokenCodec tokens = new TokenCodec(tokenSecret);
@@ -422,6 +433,20 @@ public final class RoutingDataSourceBuilder {
                 ignoredTokens, askInterval);
     }
 
+    /**
+     * The listeners as the one the engine calls: {@link RoutingListener#NONE} when there are none (the hot path
+     * then builds no event), else each guarded on its own.
+     */
+    private RoutingListener events() {
+        if (listeners.isEmpty()) {
+            return RoutingListener.NONE;
+        }
+        if (listeners.size() == 1) {
+            return new GuardedListener(listeners.get(0));
+        }
+        return RoutingListener.composite(listeners.toArray(RoutingListener[]::new));
+    }
+
     private void validate() {
         validateNodes();
         if (balancer == null) {
@@ -437,14 +462,14 @@ public final class RoutingDataSourceBuilder {
             throw new IllegalArgumentException("noReplicaPolicy must not be null, was null; use one of "
                     + java.util.Arrays.toString(NoReplicaPolicy.values()));
         }
-        if (listener == null) {
+        if (listeners.contains(null)) {
             throw new IllegalArgumentException("listener must not be null, was null (use RoutingListener.NONE)");
         }
         if (consistency == null) {
             throw new IllegalArgumentException("consistency must not be null, was null; use one of "
                     + java.util.Arrays.toString(Consistency.values()));
         }
-        if (poolCustomizer == null) {
+        if (poolCustomizers.contains(null)) {
             throw new IllegalArgumentException("poolCustomizer must not be null, was null (use c -> { } for none)");
         }
         intRange("poolSize", poolSize, 1, MAX_POOL_SIZE, "connections per node the router may open");
@@ -626,7 +651,9 @@ public final class RoutingDataSourceBuilder {
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
         try {
-            poolCustomizer.accept(spec.name(), config);
+            for (BiConsumer<String, HikariConfig> customizer : poolCustomizers) {
+                customizer.accept(spec.name(), config);
+            }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(spec.where() + ": poolCustomizer threw " + e.getClass().getName(), e);
         }

@@ -463,4 +463,66 @@ class RoutingDataSourceBuilderTest {
                 .hasMessageContaining("replica 'r1'").hasMessageContaining("poolCustomizer").hasCause(bug);
         assertThat(newRouterThreads(before)).isEmpty();
     }
+
+    // ---- listeners and pool customizers add up ----
+
+    /** A listener that records the problems of ignored tokens under its name, optionally throwing after. */
+    private static RoutingListener tokenRecorder(String name, List<String> heard, boolean throwing) {
+        return new RoutingListener() {
+            @Override
+            public void tokenIgnored(TokenProblem problem, String detail) {
+                heard.add(name + ":" + problem.tag());
+                if (throwing) {
+                    throw new IllegalStateException("listener bug");
+                }
+            }
+        };
+    }
+
+    @Test
+    void listenersGivenByEveryCallHearEveryEventInCallOrderEvenWhenOneThrows() {
+        List<String> heard = new ArrayList<>();
+        try (RoutingDataSource ds = quiet(valid()).listener(tokenRecorder("a", heard, false))
+                .listener(RoutingListener.NONE).listener(tokenRecorder("b", heard, true))
+                .listener(tokenRecorder("c", heard, false)).build();
+             ConsistencyScope scope = ds.resumeScope("not-a-token")) {
+            assertThat(scope.hasWrites()).isFalse();
+        }
+        assertThat(heard).containsExactly("a:malformed", "b:malformed", "c:malformed");
+    }
+
+    @Test
+    void aSingleListenerThatThrowsDoesNotBreakTheCall() {
+        List<String> heard = new ArrayList<>();
+        try (RoutingDataSource ds = quiet(valid()).listener(tokenRecorder("a", heard, true)).build();
+             ConsistencyScope scope = ds.resumeScope("not-a-token")) {
+            assertThat(scope.level()).isEqualTo(Consistency.READ_YOUR_WRITES);
+        }
+        assertThat(heard).containsExactly("a:malformed");
+    }
+
+    @Test
+    void aNullListenerIsRefusedEvenAfterAValidOne() {
+        assertThatThrownBy(() -> quiet(valid()).listener(tokenRecorder("a", new ArrayList<>(), false))
+                .listener(null).build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listener");
+    }
+
+    @Test
+    void poolCustomizersOfBothKindsRunInCallOrderEachSeeingTheOnesBefore() {
+        List<String> calls = new ArrayList<>();
+        try (RoutingDataSource ds = quiet(valid())
+                .poolCustomizer(c -> {
+                    calls.add("1:" + c.getPoolName() + ":" + c.getMaximumPoolSize());
+                    c.setMaximumPoolSize(7);
+                })
+                .poolCustomizer((node, c) -> {
+                    calls.add("2:" + node + ":" + c.getMaximumPoolSize());
+                    c.setMaximumPoolSize(c.getMaximumPoolSize() + 1);
+                })
+                .poolCustomizer(c -> calls.add("3:" + c.getMaximumPoolSize())).build()) {
+            assertThat(ds.poolConfig("r1").orElseThrow().getMaximumPoolSize()).isEqualTo(8);
+        }
+        assertThat(calls).containsExactly("1:replica-router-primary:10", "2:primary:7", "3:8",
+                "1:replica-router-r1:10", "2:r1:7", "3:8");
+    }
 }

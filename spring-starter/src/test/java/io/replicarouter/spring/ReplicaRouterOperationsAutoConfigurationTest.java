@@ -205,6 +205,27 @@ class ReplicaRouterOperationsAutoConfigurationTest {
     }
 
     @Test
+    void aCustomizerThatSetsAListenerKeepsTheMetricsListener() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        RoutingListener mine = new RoutingListener() {
+            @Override
+            public void nodeUnreachable(String node, ProbeFailure failure, String detail, int aborted) {
+                heard.add(node);
+            }
+        };
+        withMetrics.withBean("myCustomizer", RoutingDataSourceCustomizer.class, () -> builder -> builder.listener(mine))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(RoutingMetricsListener.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    // Both heard the first monitor round: the customizer's listener was added, not set instead.
+                    assertThat(heard).contains("primary", "replica1");
+                    assertThat(registry.get("replica.router.probe.failures").tags("node", "replica1", "failure",
+                            "no_answer").functionCounter().count()).isGreaterThanOrEqualTo(1);
+                });
+    }
+
+    @Test
     void metricsCanBeTurnedOff() {
         withMetrics.withPropertyValues("replica-router.metrics.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(RoutingMetricsListener.class));
