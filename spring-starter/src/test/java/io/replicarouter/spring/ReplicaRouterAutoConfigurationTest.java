@@ -324,6 +324,11 @@ class ReplicaRouterAutoConfigurationTest {
                 bad("replica-router.replicas[0].weight=0", "replica-router.replicas[0].weight", "0"),
                 bad("replica-router.replicas[0].name=primary", "replica-router.replicas[0].name", "primary"),
                 bad("replica-router.replicas[0].name= ", "replica-router.replicas[0].name", ""),
+                bad("replica-router.replicas[0].name=" + "n".repeat(65), "replica-router.replicas[0].name",
+                        "n".repeat(65)),
+                bad("replica-router.replicas[0].url=jdbc:postgresql://u:pw-secret@db/app",
+                        "replica-router.replicas[0].url", "jdbc:postgresql://***@db/app"),
+                bad("replica-router.max-lag-bytes=-1", "replica-router.max-lag-bytes", "-1"),
                 bad("spring.datasource.url=jdbc:mysql://db/app", "spring.datasource.url", "jdbc:mysql://db/app"),
                 bad("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes", "1 nodes"),
                 bad("replica-router.replicas[1].name=x", "replica-router.replicas[1].url", null));
