@@ -66,13 +66,15 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final String description;
     private final TopologyMonitor monitor;
     private final TokenResolver tokens;
+    private final RouterSettings settings;
     private volatile long systemId;
     private volatile boolean closed;
 
     RoutingDataSource(RoutingContext context, Router router, TopologyHolder holder, ForcedPrimary forced,
                       List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
                       TokenCodec tokens, PrimaryPosition primaryPosition, IgnoredTokens ignoredTokens,
-                      long askIntervalNanos) {
+                      long askIntervalNanos, RouterSettings settings) {
+        this.settings = settings;
         this.holder = holder;
         this.ownedPoolSet = Collections.newSetFromMap(new IdentityHashMap<>());
         this.ownedPoolSet.addAll(ownedPools);
@@ -266,6 +268,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         Topology t = holder.get();
         long now = System.nanoTime();
         return Snapshots.of(t, holder.stale(t, now), now, Clock.systemUTC(), ownedPoolSet);
+    }
+
+    /**
+     * The settings this data source runs with, defaults filled in (never the token secret: only whether tokens
+     * are signed). Fixed at {@link RoutingDataSourceBuilder#build()}.
+     */
+    public RouterSettings settings() {
+        return settings;
     }
 
     /**

@@ -227,7 +227,16 @@ public final class RoutingDataSourceBuilder {
      * Name and URL as for {@link #replica(String, String, String, String, int)}.
      */
     public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password) {
-        nodes.add(new NodeSpec(name, null, true, jdbcUrl, username, password, null, 1));
+        return node(name, jdbcUrl, username, password, 1);
+    }
+
+    /**
+     * A node whose role the topology monitor discovers, with a weight its reads get while it is a replica (for
+     * the {@code weighted} and {@code power-of-two-choices} balancers; from 1 to 1,000; ignored while it is the
+     * primary). Otherwise as {@link #node(String, String, String, String)}.
+     */
+    public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password, int weight) {
+        nodes.add(new NodeSpec(name, null, true, jdbcUrl, username, password, null, weight));
         return this;
     }
 
@@ -433,8 +442,11 @@ public final class RoutingDataSourceBuilder {
         log.info("replica router started: {}", description);
         // Tokens ahead of the primary's position seen: at most one question of the primary per monitor interval.
         long askInterval = monitorInterval.isZero() ? Duration.ofMillis(250).toNanos() : monitorInterval.toNanos();
+        RouterSettings settings = new RouterSettings(consistency, maxLag, maxLagBytes, maxWaitForReplica,
+                monitorInterval, probeTimeout, noReplicaPolicy, slowStart, nodeDownCoolDown, poolSize,
+                balancer != null ? balancer.getClass().getName() : balancerName.trim(), tokenSecret != null);
         return new RoutingDataSource(ctx, router, holder, forced, owned, description, monitor, tokens, primaryPosition,
-                ignoredTokens, askInterval);
+                ignoredTokens, askInterval, settings);
     }
 
     /**

@@ -626,4 +626,69 @@ class RoutingDataSourceBuilderTest {
         assertThat(calls).containsExactly("1:replica-router-primary:10", "2:primary:7", "3:8",
                 "1:replica-router-r1:10", "2:r1:7", "3:8");
     }
+
+    // ---- read-back ----
+
+    @Test
+    void settingsReadBackTheDefaults() {
+        try (RoutingDataSource ds = quiet(valid()).build()) {
+            assertThat(ds.settings()).isEqualTo(new RouterSettings(Consistency.READ_YOUR_WRITES, Duration.ofSeconds(1),
+                    16L * 1024 * 1024, Duration.ofMillis(10), Duration.ZERO, Duration.ofSeconds(1),
+                    NoReplicaPolicy.PRIMARY, Duration.ofSeconds(3), Duration.ofSeconds(2), 10, "round-robin", false));
+        }
+    }
+
+    @Test
+    void settingsReadBackWhatWasSetButNeverTheSecret() {
+        String secret = "a-long-token-secret-0123456789";
+        try (RoutingDataSource ds = quiet(valid()).consistency(Consistency.MONOTONIC).maxLag(Duration.ofMillis(250))
+                .maxLagBytes(Long.MAX_VALUE).maxWaitForReplica(Duration.ZERO).probeTimeout(Duration.ofMillis(300))
+                .noReplicaPolicy(NoReplicaPolicy.FAIL).slowStart(Duration.ZERO).nodeDownCoolDown(Duration.ZERO)
+                .poolSize(3).balancer(" weighted ").tokenSecret(secret).build()) {
+            RouterSettings s = ds.settings();
+            assertThat(s).isEqualTo(new RouterSettings(Consistency.MONOTONIC, Duration.ofMillis(250), Long.MAX_VALUE,
+                    Duration.ZERO, Duration.ZERO, Duration.ofMillis(300), NoReplicaPolicy.FAIL, Duration.ZERO,
+                    Duration.ZERO, 3, "weighted", true));
+            assertThat(s.toString()).doesNotContain(secret);
+        }
+        LoadBalancer custom = Balancers.byName("round-robin");
+        try (RoutingDataSource ds = quiet(valid()).balancer(custom).build()) {
+            assertThat(ds.settings().balancer()).isEqualTo(custom.getClass().getName());
+        }
+    }
+
+    @Test
+    void discoveredNodesTakeAWeight() {
+        try (RoutingDataSource ds = RoutingDataSource.builder().node("a", URL, "u", PASSWORD, 3)
+                .node("b", URL, "u", PASSWORD).monitorInterval(Duration.ofSeconds(1)).probeTimeout(Duration.ofMillis(50))
+                .poolCustomizer(c -> c.setMinimumIdle(0)).build()) {
+            assertThat(ds.topology().node("a").orElseThrow().weight()).isEqualTo(3);
+            assertThat(ds.topology().node("b").orElseThrow().weight()).isEqualTo(1);
+        }
+        Throwable thrown = catchThrowable(RoutingDataSource.builder().node("a", URL, "u", PASSWORD, 0)::build);
+        assertThat(thrown).isInstanceOf(RouterConfigurationException.class);
+        assertThat(((RouterConfigurationException) thrown).setting()).isEqualTo("weight");
+        assertThat(((RouterConfigurationException) thrown).node()).isEqualTo("a");
+    }
+
+    @Test
+    void routeReasonTagsAreTheLowerCaseNames() {
+        assertThat(RouteReason.NO_REPLICA_FALLBACK.tag()).isEqualTo("no_replica_fallback");
+        assertThat(RouteReason.READ.tag()).isEqualTo("read");
+        for (RouteReason r : RouteReason.values()) {
+            assertThat(r.tag()).isEqualTo(r.name().toLowerCase(java.util.Locale.ROOT)).matches("[a-z_]+");
+        }
+    }
+
+    @Test
+    void aSnapshotShowsEachNodesUrlRedacted() {
+        try (RoutingDataSource ds = quiet(RoutingDataSource.builder()
+                .primary("jdbc:postgresql://127.0.0.1:1/db?password=" + URL_SECRET, "u", PASSWORD)
+                .replica("r1", URL + "?ssl=false", "u", PASSWORD)).build()) {
+            assertThat(ds.topology().node("primary").orElseThrow().url())
+                    .isEqualTo("jdbc:postgresql://127.0.0.1:1/db?password=***");
+            assertThat(ds.topology().node("r1").orElseThrow().url()).isEqualTo(URL + "?ssl=false");
+            assertThat(ds.topology().toString()).doesNotContain(URL_SECRET).doesNotContain(PASSWORD);
+        }
+    }
 }

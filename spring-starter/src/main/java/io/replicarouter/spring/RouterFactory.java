@@ -76,7 +76,7 @@ final class RouterFactory {
             if (spec.isPrimary()) {
                 b.primary(spec.url(), spec.username(), spec.password());
             } else if (spec.role() == null) {
-                b.node(spec.name(), spec.url(), spec.username(), spec.password());
+                b.node(spec.name(), spec.url(), spec.username(), spec.password(), spec.weight());
             } else {
                 b.replica(spec.name(), spec.url(), spec.username(), spec.password(), spec.weight());
             }

@@ -369,10 +369,22 @@ class ReplicaRouterAutoConfigurationTest {
     }
 
     @Test
-    void weightsOfDiscoveredNodesAreRefused() {
-        runner.withPropertyValues("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes[0].weight=2")
-                .run(context -> assertThat(configurationFailure(context).getProperty())
-                        .isEqualTo("replica-router.nodes[0].weight"));
+    void discoveredNodesTakeTheirWeightAndABadOneIsNamed() {
+        runner.withPropertyValues("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes[0].weight=2",
+                        "replica-router.nodes[1].url=" + REPLICA, "replica-router.probe-timeout=200ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RoutingDataSource router = context.getBean(RoutingDataSource.class);
+                    assertThat(router.topology().node("node1").orElseThrow().weight()).isEqualTo(2);
+                    assertThat(router.topology().node("node2").orElseThrow().weight()).isEqualTo(1);
+                });
+        runner.withPropertyValues("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes[0].weight=0",
+                        "replica-router.probe-timeout=200ms")
+                .run(context -> {
+                    ReplicaRouterConfigurationException e = configurationFailure(context);
+                    assertThat(e.getProperty()).isEqualTo("replica-router.nodes[0].weight");
+                    assertThat(e.getValue()).isEqualTo("0");
+                });
     }
 
     @Test
