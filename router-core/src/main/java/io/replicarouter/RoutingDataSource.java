@@ -184,16 +184,29 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * nothing.
      */
     public CapturedScope currentScope() {
-        return new CapturedScope(this, context.scopes().current());
+        return new CapturedScope(this, context.scopes().current(), forced.getAsBoolean());
     }
 
-    /** Pushes {@code state} on this thread: a scope continued from another thread ({@code null}: none). */
-    ConsistencyScope enter(ScopeState state) {
+    /** Whether the calling thread forces the primary now. */
+    boolean forcesPrimaryHere() {
+        return forced.getAsBoolean();
+    }
+
+    /**
+     * Pushes {@code state} on this thread: a scope continued from another thread ({@code null}: none), forcing
+     * the primary until it is closed when {@code forcePrimary}.
+     */
+    ConsistencyScope enter(ScopeState state, boolean forcePrimary) {
+        PrimaryScope primaryScope = forcePrimary ? forced.enter() : null;
         if (state == null) {
-            return ConsistencyScope.none(this, context.consistency());
+            return ConsistencyScope.none(this, context.consistency(), primaryScope);
         }
         context.scopes().push(state);
-        return new ConsistencyScope(this, state);
+        return new ConsistencyScope(this, state, primaryScope);
+    }
+
+    void adoptToken(ScopeState state, String token) {
+        tokens.resume(state, token);
     }
 
     String exportToken(ScopeState state) throws SQLException {
