@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code replicarouter} actuator endpoint: the router's topology (every node's role, state, eligibility, lag,
- * position, last error, load and pool, and the statements it ran when the metrics listener is present). Read-only;
+ * The {@code replicarouter} actuator endpoint: the router's effective settings and its topology (every node's role,
+ * state, eligibility, drain and fence, URL without credentials, lag, position, last error, load and pool, and the
+ * statements it ran when the metrics listener is present). Read-only;
  * {@link WritableReplicaRouterEndpoint} adds drain and undrain when {@code replica-router.endpoint.write-enabled}
  * is true. Exposed like every endpoint, e.g. {@code management.endpoints.web.exposure.include=health,replicarouter}.
  */
