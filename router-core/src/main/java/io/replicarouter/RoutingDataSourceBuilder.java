@@ -290,10 +290,12 @@ public final class RoutingDataSourceBuilder {
      * Adds a receiver of routing events. Each call adds one: listeners given by several calls all hear every
      * event, in call order (as {@link RoutingListener#composite}), each guarded on its own, so one that throws
      * is logged and neither routing nor the others are disturbed. Not null; {@link RoutingListener#NONE} adds
-     * nothing. With no listener at all (the default) no event is built and no clock is read for one.
+     * nothing, nor does a listener object given before (by identity: a listener that is both a framework's bean and
+     * given by an application's customizer hears each event once). With no listener at all (the default) no event
+     * is built and no clock is read for one.
      */
     public RoutingDataSourceBuilder listener(RoutingListener listener) {
-        if (listener != RoutingListener.NONE) {
+        if (listener != RoutingListener.NONE && listeners.stream().noneMatch(l -> l == listener)) {
             listeners.add(listener);
         }
         return this;

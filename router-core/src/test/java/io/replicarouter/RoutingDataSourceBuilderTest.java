@@ -593,6 +593,18 @@ class RoutingDataSourceBuilderTest {
     }
 
     @Test
+    void theSameListenerGivenTwiceHearsEachEventOnce() {
+        List<String> heard = new ArrayList<>();
+        RoutingListener a = tokenRecorder("a", heard, false);
+        try (RoutingDataSource ds = quiet(valid()).listener(a).listener(tokenRecorder("b", heard, false)).listener(a)
+                .build();
+             ConsistencyScope scope = ds.resumeScope("not-a-token")) {
+            assertThat(scope.hasWrites()).isFalse();
+        }
+        assertThat(heard).containsExactly("a:malformed", "b:malformed");
+    }
+
+    @Test
     void aSingleListenerThatThrowsDoesNotBreakTheCall() {
         List<String> heard = new ArrayList<>();
         try (RoutingDataSource ds = quiet(valid()).listener(tokenRecorder("a", heard, true)).build();
