@@ -31,23 +31,41 @@ public final class CapturedScope {
 
     private final RoutingDataSource owner;
     private final ScopeState state;
+    private final boolean forcesPrimary;
 
-    CapturedScope(RoutingDataSource owner, ScopeState state) {
+    CapturedScope(RoutingDataSource owner, ScopeState state, boolean forcesPrimary) {
         this.owner = owner;
         this.state = state;
+        this.forcesPrimary = forcesPrimary;
     }
 
-    /** Whether a scope was open when this was captured (else continuing it opens nothing). */
+    /** Whether a scope was open when this was captured (else continuing it opens no consistency scope). */
     public boolean isPresent() {
         return state != null;
     }
 
     /**
+     * Whether the capturing thread forced the primary ({@link RoutingDataSource#forcePrimary()},
+     * {@link RoutingDataSource#onPrimary}) when this was captured: the continuing thread then forces it too,
+     * from {@link #continueHere()} until the returned scope is closed, so work handed off from a forced region
+     * reads from the primary as the region would.
+     */
+    public boolean forcesPrimary() {
+        return forcesPrimary;
+    }
+
+    /** Whether continuing it changes anything: a scope was open, or the primary was forced. */
+    public boolean isEmpty() {
+        return state == null && !forcesPrimary;
+    }
+
+    /**
      * Continues the scope on the calling thread, innermost, until the returned scope is closed
-     * (try-with-resources, on this thread). Without a captured scope, the returned one does nothing.
+     * (try-with-resources, on this thread), forcing the primary meanwhile if the capturing thread did. Without a
+     * captured scope, the returned one continues no consistency scope.
      */
     public ConsistencyScope continueHere() {
-        return owner.enter(state);
+        return owner.enter(state, forcesPrimary);
     }
 
     /** {@code task}, run in this scope on whatever thread runs it. */

@@ -27,9 +27,17 @@ import java.time.Instant;
  *                    balancer tracks load (least-outstanding, power-of-two-choices, a custom one), else the active
  *                    connections of the pool the router created; -1 for a DataSource given to the router whose
  *                    load it does not count
+ * @param url         the node's JDBC URL, <b>redacted</b>: user info ({@code user:password@}) shown as {@code ***@},
+ *                    {@code password}, {@code user} and other credential parameters as {@code ***}; safe to show
+ *                    in health output or logs. The URL its pool uses (after any pool customizer); {@code null} for
+ *                    a DataSource given to the router that is not a HikariDataSource with a URL
+ * @param drained     whether an operator {@link RoutingDataSource#drain drained} it: true until undrained, also
+ *                    while its {@code state} shows something more urgent (DOWN, UNREACHABLE, FENCED)
+ * @param fenceCause  why it is fenced, {@code null} when it is not (the detail text is in {@code lastError})
  */
 public record NodeSnapshot(String name, NodeRole role, NodeState state, Duration lag, long lagBytes, String position,
-                           Instant observedAt, String lastError, int weight, int outstanding) {
+                           Instant observedAt, String lastError, int weight, int outstanding, String url,
+                           boolean drained, FenceCause fenceCause) {
 
     /** Whether the node gets new statements of its role now (see {@link NodeState#takesTraffic()}). */
     public boolean takesTraffic() {

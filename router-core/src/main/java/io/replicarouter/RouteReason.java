@@ -27,5 +27,12 @@ public enum RouteReason {
     /** A read of a scope whose writes no eligible replica has replayed yet: the primary. */
     CONSISTENCY_FALLBACK,
     /** A read of a {@link Consistency#STRONG} scope: the primary. */
-    STRONG
+    STRONG;
+
+    private final String tag = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** A stable lower-case name for metric tags, e.g. {@code "no_replica_fallback"}; never changes for a constant. */
+    public String tag() {
+        return tag;
+    }
 }

@@ -66,13 +66,15 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final String description;
     private final TopologyMonitor monitor;
     private final TokenResolver tokens;
+    private final RouterSettings settings;
     private volatile long systemId;
     private volatile boolean closed;
 
     RoutingDataSource(RoutingContext context, Router router, TopologyHolder holder, ForcedPrimary forced,
                       List<HikariDataSource> ownedPools, String description, TopologyMonitor monitor,
                       TokenCodec tokens, PrimaryPosition primaryPosition, IgnoredTokens ignoredTokens,
-                      long askIntervalNanos) {
+                      long askIntervalNanos, RouterSettings settings) {
+        this.settings = settings;
         this.holder = holder;
         this.ownedPoolSet = Collections.newSetFromMap(new IdentityHashMap<>());
         this.ownedPoolSet.addAll(ownedPools);
@@ -182,16 +184,29 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * nothing.
      */
     public CapturedScope currentScope() {
-        return new CapturedScope(this, context.scopes().current());
+        return new CapturedScope(this, context.scopes().current(), forced.getAsBoolean());
     }
 
-    /** Pushes {@code state} on this thread: a scope continued from another thread ({@code null}: none). */
-    ConsistencyScope enter(ScopeState state) {
+    /** Whether the calling thread forces the primary now. */
+    boolean forcesPrimaryHere() {
+        return forced.getAsBoolean();
+    }
+
+    /**
+     * Pushes {@code state} on this thread: a scope continued from another thread ({@code null}: none), forcing
+     * the primary until it is closed when {@code forcePrimary}.
+     */
+    ConsistencyScope enter(ScopeState state, boolean forcePrimary) {
+        PrimaryScope primaryScope = forcePrimary ? forced.enter() : null;
         if (state == null) {
-            return ConsistencyScope.none(this, context.consistency());
+            return ConsistencyScope.none(this, context.consistency(), primaryScope);
         }
         context.scopes().push(state);
-        return new ConsistencyScope(this, state);
+        return new ConsistencyScope(this, state, primaryScope);
+    }
+
+    void adoptToken(ScopeState state, String token) {
+        tokens.resume(state, token);
     }
 
     String exportToken(ScopeState state) throws SQLException {
@@ -266,6 +281,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         Topology t = holder.get();
         long now = System.nanoTime();
         return Snapshots.of(t, holder.stale(t, now), now, Clock.systemUTC(), ownedPoolSet);
+    }
+
+    /**
+     * The settings this data source runs with, defaults filled in (never the token secret: only whether tokens
+     * are signed). Fixed at {@link RoutingDataSourceBuilder#build()}.
+     */
+    public RouterSettings settings() {
+        return settings;
     }
 
     /**

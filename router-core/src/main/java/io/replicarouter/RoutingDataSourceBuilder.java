@@ -40,7 +40,8 @@ import java.util.function.Consumer;
 
 /**
  * Configures a {@link RoutingDataSource}. Every setting is checked by {@link #build()}, whose
- * {@link IllegalArgumentException} names the setting, the node and the value.
+ * {@link RouterConfigurationException} (an {@link IllegalArgumentException}) names the setting, the node and the
+ * value, in its message and as fields.
  */
 public final class RoutingDataSourceBuilder {
 
@@ -91,9 +92,11 @@ public final class RoutingDataSourceBuilder {
     private String balancerName = "round-robin";
     private NoReplicaPolicy noReplicaPolicy = NoReplicaPolicy.PRIMARY;
     private final Set<String> writeFunctions = new LinkedHashSet<>();
-    private RoutingListener listener = RoutingListener.NONE;
+    /** In call order; {@link RoutingListener#NONE} is not kept, null is (reported by build()). */
+    private final List<RoutingListener> listeners = new ArrayList<>();
     private int poolSize = 10;
-    private BiConsumer<String, HikariConfig> poolCustomizer = (node, c) -> { };
+    /** In call order; null is kept (reported by build()). */
+    private final List<BiConsumer<String, HikariConfig>> poolCustomizers = new ArrayList<>();
     private Duration nodeDownCoolDown = Duration.ofSeconds(2);
     private int classifierCacheSize = 10_000;
     private Consistency consistency = Consistency.READ_YOUR_WRITES;
@@ -226,7 +229,16 @@ public final class RoutingDataSourceBuilder {
      * Name and URL as for {@link #replica(String, String, String, String, int)}.
      */
     public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password) {
-        nodes.add(new NodeSpec(name, null, true, jdbcUrl, username, password, null, 1));
+        return node(name, jdbcUrl, username, password, 1);
+    }
+
+    /**
+     * A node whose role the topology monitor discovers, with a weight its reads get while it is a replica (for
+     * the {@code weighted} and {@code power-of-two-choices} balancers; from 1 to 1,000; ignored while it is the
+     * primary). Otherwise as {@link #node(String, String, String, String)}.
+     */
+    public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password, int weight) {
+        nodes.add(new NodeSpec(name, null, true, jdbcUrl, username, password, null, weight));
         return this;
     }
 
@@ -276,9 +288,18 @@ public final class RoutingDataSourceBuilder {
         return this;
     }
 
-    /** Receives routing events. Not null (the default is {@link RoutingListener#NONE}). */
+    /**
+     * Adds a receiver of routing events. Each call adds one: listeners given by several calls all hear every
+     * event, in call order (as {@link RoutingListener#composite}), each guarded on its own, so one that throws
+     * is logged and neither routing nor the others are disturbed. Not null; {@link RoutingListener#NONE} adds
+     * nothing, nor does a listener object given before (by identity: a listener that is both a framework's bean and
+     * given by an application's customizer hears each event once). With no listener at all (the default) no event
+     * is built and no clock is read for one.
+     */
     public RoutingDataSourceBuilder listener(RoutingListener listener) {
-        this.listener = listener;
+        if (listener != RoutingListener.NONE && listeners.stream().noneMatch(l -> l == listener)) {
+            listeners.add(listener);
+        }
         return this;
     }
 
@@ -291,10 +312,11 @@ public final class RoutingDataSourceBuilder {
     /**
      * Adjusts each HikariConfig the router creates (after its defaults), the same way for every node. Not null.
      * A configuration it makes invalid fails {@link #build()} with an {@link IllegalArgumentException} naming the
-     * node. Replaces a customizer set before (also one given to {@link #poolCustomizer(BiConsumer)}).
+     * node. Each call adds one: customizers given by several calls (of either overload) run in call order, each
+     * seeing what the ones before it set.
      */
     public RoutingDataSourceBuilder poolCustomizer(Consumer<HikariConfig> customizer) {
-        this.poolCustomizer = customizer == null ? null : (node, config) -> customizer.accept(config);
+        poolCustomizers.add(customizer == null ? null : (node, config) -> customizer.accept(config));
         return this;
     }
 
@@ -303,10 +325,11 @@ public final class RoutingDataSourceBuilder {
      * first: per-node sizes or timeouts, a metrics tracker factory tagged by node. The router names each pool
      * {@code replica-router-<node>} before; keep the names distinct if you change them (JMX and metrics key
      * pools by name). Not null. A configuration it makes invalid fails {@link #build()} with an
-     * {@link IllegalArgumentException} naming the node. Replaces a customizer set before.
+     * {@link IllegalArgumentException} naming the node. Each call adds one: customizers run in call order
+     * (with those of {@link #poolCustomizer(Consumer)}), each seeing what the ones before it set.
      */
     public RoutingDataSourceBuilder poolCustomizer(BiConsumer<String, HikariConfig> customizer) {
-        this.poolCustomizer = customizer;
+        poolCustomizers.add(customizer);
         return this;
     }
 
@@ -332,13 +355,16 @@ public final class RoutingDataSourceBuilder {
      * Validates the configuration and creates the pools. Every setting is checked before anything is created:
      * when this throws, no pool was opened and no monitor thread started.
      *
-     * @throws IllegalArgumentException naming the first problem found: the setting or node, the value (URLs
-     *                                  without their credentials, secrets not at all) and what to do
+     * @throws RouterConfigurationException naming the first problem found: the setting or node, the value (URLs
+     *                                      without their credentials, secrets not at all) and what to do; the
+     *                                      same as {@link RouterConfigurationException#setting()},
+     *                                      {@link RouterConfigurationException#node() node()} and
+     *                                      {@link RouterConfigurationException#value() value()}
      */
     public RoutingDataSource build() {
         validate();
         LoadBalancer lb = balancer != null ? balancer : Balancers.byName(balancerName);
-        RoutingListener events = listener == RoutingListener.NONE ? RoutingListener.NONE : new GuardedListener(listener);
+        RoutingListener events = events();
         SqlClassifier classifier = new SqlClassifier(writeFunctions, classifierCacheSize);
         LagPolicy lagPolicy = new LagPolicy(maxLag.toNanos(), maxLagBytes);
         TokenCodec tokens = new TokenCodec(tokenSecret);
@@ -420,40 +446,63 @@ public final class RoutingDataSourceBuilder {
         log.info("replica router started: {}", description);
         // Tokens ahead of the primary's position seen: at most one question of the primary per monitor interval.
         long askInterval = monitorInterval.isZero() ? Duration.ofMillis(250).toNanos() : monitorInterval.toNanos();
+        RouterSettings settings = new RouterSettings(consistency, maxLag, maxLagBytes, maxWaitForReplica,
+                monitorInterval, probeTimeout, noReplicaPolicy, slowStart, nodeDownCoolDown, poolSize,
+                balancer != null ? balancer.getClass().getName() : balancerName.trim(), tokenSecret != null);
         return new RoutingDataSource(ctx, router, holder, forced, owned, description, monitor, tokens, primaryPosition,
-                ignoredTokens, askInterval);
+                ignoredTokens, askInterval, settings);
+    }
+
+    /**
+     * The listeners as the one the engine calls: {@link RoutingListener#NONE} when there are none (the hot path
+     * then builds no event), else each guarded on its own.
+     */
+    private RoutingListener events() {
+        if (listeners.isEmpty()) {
+            return RoutingListener.NONE;
+        }
+        if (listeners.size() == 1) {
+            return new GuardedListener(listeners.get(0));
+        }
+        return RoutingListener.composite(listeners.toArray(RoutingListener[]::new));
     }
 
     private void validate() {
         validateNodes();
         if (balancer == null) {
             if (balancerName == null || balancerName.isBlank()) {
-                throw new IllegalArgumentException("balancer must not be null or blank, was "
+                throw new RouterConfigurationException("balancer", null, String.valueOf(balancerName),
+                        "balancer must not be null or blank, was "
                         + (balancerName == null ? "null" : "'" + balancerName + "'")
                         + "; give a LoadBalancer or one of round-robin, weighted, least-outstanding,"
                         + " power-of-two-choices");
             }
-            Balancers.byName(balancerName); // throws naming the unknown value and the known names
+            try {
+                Balancers.byName(balancerName); // throws naming the unknown value and the known names
+            } catch (IllegalArgumentException e) {
+                throw new RouterConfigurationException("balancer", null, balancerName, e.getMessage());
+            }
         }
         if (noReplicaPolicy == null) {
-            throw new IllegalArgumentException("noReplicaPolicy must not be null, was null; use one of "
+            throw new RouterConfigurationException("noReplicaPolicy", null, "null", "noReplicaPolicy must not be null, was null; use one of "
                     + java.util.Arrays.toString(NoReplicaPolicy.values()));
         }
-        if (listener == null) {
-            throw new IllegalArgumentException("listener must not be null, was null (use RoutingListener.NONE)");
+        if (listeners.contains(null)) {
+            throw new RouterConfigurationException("listener", null, "null", "listener must not be null, was null (use RoutingListener.NONE)");
         }
         if (consistency == null) {
-            throw new IllegalArgumentException("consistency must not be null, was null; use one of "
+            throw new RouterConfigurationException("consistency", null, "null", "consistency must not be null, was null; use one of "
                     + java.util.Arrays.toString(Consistency.values()));
         }
-        if (poolCustomizer == null) {
-            throw new IllegalArgumentException("poolCustomizer must not be null, was null (use c -> { } for none)");
+        if (poolCustomizers.contains(null)) {
+            throw new RouterConfigurationException("poolCustomizer", null, "null", "poolCustomizer must not be null, was null (use c -> { } for none)");
         }
         intRange("poolSize", poolSize, 1, MAX_POOL_SIZE, "connections per node the router may open");
         intRange("classifierCacheSize", classifierCacheSize, 0, MAX_CLASSIFIER_CACHE_SIZE,
                 "0 disables the cache; a few thousand distinct SQL strings are typical");
         if (maxLagBytes < 1) {
-            throw new IllegalArgumentException("maxLagBytes must be >= 1, was " + maxLagBytes
+            throw new RouterConfigurationException("maxLagBytes", null, Long.toString(maxLagBytes),
+                    "maxLagBytes must be >= 1, was " + maxLagBytes
                     + " (Long.MAX_VALUE turns the byte limit off)");
         }
         durationRange("maxWaitForReplica", maxWaitForReplica, Duration.ZERO, MAX_WAIT_FOR_REPLICA,
@@ -470,22 +519,24 @@ public final class RoutingDataSourceBuilder {
         }
         if (tokenSecret != null) {
             if (tokenSecret.length < MIN_TOKEN_SECRET_BYTES) {
-                throw new IllegalArgumentException("tokenSecret must be at least " + MIN_TOKEN_SECRET_BYTES
+                throw new RouterConfigurationException("tokenSecret", null, RouterConfigurationException.HIDDEN,
+                        "tokenSecret must be at least " + MIN_TOKEN_SECRET_BYTES
                         + " bytes (UTF-8), was " + tokenSecret.length + " bytes; use a long random string");
             }
             if (new String(tokenSecret, StandardCharsets.UTF_8).isBlank()) {
-                throw new IllegalArgumentException("tokenSecret must not be blank, was " + tokenSecret.length
+                throw new RouterConfigurationException("tokenSecret", null, RouterConfigurationException.HIDDEN,
+                        "tokenSecret must not be blank, was " + tokenSecret.length
                         + " bytes of whitespace; use a long random string");
             }
         }
         for (String f : writeFunctions) {
             if (f == null || !f.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)?")) {
-                throw new IllegalArgumentException("writeFunctions: " + (f == null ? "null" : "'" + f + "'")
+                throw new RouterConfigurationException("writeFunctions", null, String.valueOf(f), "writeFunctions: " + (f == null ? "null" : "'" + f + "'")
                         + " is not a function name (name or schema.name of letters, digits, _ and $)");
             }
             for (String part : f.split("\\.")) {
                 if (part.length() > MAX_IDENTIFIER_LENGTH) {
-                    throw new IllegalArgumentException("writeFunctions: '" + f + "' has a part of " + part.length()
+                    throw new RouterConfigurationException("writeFunctions", null, f, "writeFunctions: '" + f + "' has a part of " + part.length()
                             + " characters; PostgreSQL keeps the first " + MAX_IDENTIFIER_LENGTH
                             + " of an identifier, so it would never match");
                 }
@@ -497,15 +548,16 @@ public final class RoutingDataSourceBuilder {
         long primaries = nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).count();
         boolean discovered = nodes.stream().anyMatch(n -> n.role() == null);
         if (discovered && monitorInterval != null && monitorInterval.isZero()) {
-            throw new IllegalArgumentException("monitorInterval is 0 but nodes were given with node(...), whose"
+            throw new RouterConfigurationException("monitorInterval", null, String.valueOf(monitorInterval),
+                    "monitorInterval is 0 but nodes were given with node(...), whose"
                     + " roles only the monitor can discover");
         }
         if (primaries == 0 && !discovered) {
-            throw new IllegalArgumentException("primary: no primary node is configured (call primary(...), or"
+            throw new RouterConfigurationException("primary", null, null, "primary: no primary node is configured (call primary(...), or"
                     + " give every node with node(...) to discover roles)");
         }
         if (primaries > 1) {
-            throw new IllegalArgumentException("primary: " + primaries + " primaries are configured; give one"
+            throw new RouterConfigurationException("primary", null, Long.toString(primaries), "primary: " + primaries + " primaries are configured; give one"
                     + " primary and the other nodes as replicas");
         }
         Set<String> names = new HashSet<>();
@@ -513,39 +565,44 @@ public final class RoutingDataSourceBuilder {
             String where = n.where();
             String name = n.name();
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("node name must not be null or blank, was "
+                throw new RouterConfigurationException("name", null, String.valueOf(name),
+                        "node name must not be null or blank, was "
                         + (name == null ? "null" : "'" + name + "'") + " (" + where + ")");
             }
             if (name.length() > MAX_NAME_LENGTH) {
-                throw new IllegalArgumentException("node name '" + name + "' has " + name.length()
+                throw new RouterConfigurationException("name", name, name, "node name '" + name + "' has " + name.length()
                         + " characters; use at most " + MAX_NAME_LENGTH);
             }
             if (name.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException("node name '" + name.replaceAll("\\p{Cntrl}", "?")
+                String shown = name.replaceAll("\\p{Cntrl}", "?");
+                throw new RouterConfigurationException("name", shown, shown, "node name '" + shown
                         + "' contains a control character; use letters, digits and punctuation");
             }
             if (!names.add(name)) {
-                throw new IllegalArgumentException("node name '" + name + "' is used twice; names must be unique");
+                throw new RouterConfigurationException("name", name, name, "node name '" + name + "' is used twice; names must be unique");
             }
             if (n.weight() < 1 || n.weight() > MAX_WEIGHT) {
-                throw new IllegalArgumentException(where + ": weight must be between 1 and " + MAX_WEIGHT + ", was "
+                throw new RouterConfigurationException("weight", name, Integer.toString(n.weight()),
+                        where + ": weight must be between 1 and " + MAX_WEIGHT + ", was "
                         + n.weight() + " (weights are ratios: 1 and 3 send three times as many reads to the second)");
             }
             if (n.byUrl()) {
                 String problem = Urls.problem(n.url());
                 if (problem != null) {
-                    throw new IllegalArgumentException(where + ": url "
+                    throw new RouterConfigurationException("url", name, n.url() == null ? "null" : Urls.redact(n.url()),
+                            where + ": url "
                             + (n.url() == null ? "" : "'" + Urls.redact(n.url()) + "' ") + problem);
                 }
             } else if (n.dataSource() == null) {
-                throw new IllegalArgumentException(where + ": dataSource must not be null, was null");
+                throw new RouterConfigurationException("dataSource", name, "null", where + ": dataSource must not be null, was null");
             }
         }
     }
 
     private static void intRange(String setting, int value, int min, int max, String hint) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", was " + value
+            throw new RouterConfigurationException(setting, null, Integer.toString(value),
+                    setting + " must be between " + min + " and " + max + ", was " + value
                     + " (" + hint + ")");
         }
     }
@@ -553,7 +610,8 @@ public final class RoutingDataSourceBuilder {
     /** Checks {@code min <= value <= max} without converting the value (a huge Duration overflows toMillis). */
     private static void durationRange(String setting, Duration value, Duration min, Duration max, String hint) {
         if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(setting + " must be between " + human(min) + " and " + human(max)
+            throw new RouterConfigurationException(setting, null, String.valueOf(value),
+                    setting + " must be between " + human(min) + " and " + human(max)
                     + ", was " + value + "; " + hint);
         }
     }
@@ -628,9 +686,12 @@ public final class RoutingDataSourceBuilder {
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
         try {
-            poolCustomizer.accept(spec.name(), config);
+            for (BiConsumer<String, HikariConfig> customizer : poolCustomizers) {
+                customizer.accept(spec.name(), config);
+            }
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(spec.where() + ": poolCustomizer threw " + e.getClass().getName(), e);
+            throw new RouterConfigurationException("poolCustomizer", spec.name(), null,
+                    spec.where() + ": poolCustomizer threw " + e.getClass().getName(), e);
         }
         // The pool opens its connections through a DataSource that records them, so the monitor can abort them
         // when the node hangs; built after the customizer so that its driver properties apply.
@@ -643,7 +704,8 @@ public final class RoutingDataSourceBuilder {
             }
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(spec.where() + ": its pool could not be created (check poolCustomizer): "
+            throw new RouterConfigurationException("poolCustomizer", spec.name(), null,
+                    spec.where() + ": its pool could not be created (check poolCustomizer): "
                     + e.getClass().getName() + ": " + Urls.redact(String.valueOf(e.getMessage())));
         }
     }

@@ -42,8 +42,10 @@ final class Snapshots {
             long lagBytes = primary ? 0 : v != null && v.sampled() ? v.lagBytes() : -1;
             String position = v != null && v.lsn() != 0 ? Lsns.format(v.lsn()) : null;
             Instant observedAt = v == null ? at : v.observedAt() == 0 ? null : at.minusNanos(seen.at() - v.observedAt());
+            FenceCause fence = v != null && (v.fenced() || v.misconfigured()) ? v.fenceCause() : null;
             nodes.add(new NodeSnapshot(node.name(), role, state, lag, lagBytes, position, observedAt,
-                    lastError(node, v), node.weight(), outstanding(node, owned)));
+                    lastError(node, v), node.weight(), outstanding(node, owned), url(node),
+                    t.drained().contains(node), fence));
         }
         return new TopologySnapshot(at, stale, t.primary() == null ? null : t.primary().name(), nodes);
     }
@@ -82,6 +84,11 @@ final class Snapshots {
             error = node.health().lastError();
         }
         return error == null ? null : Urls.redact(error);
+    }
+
+    /** The URL of the node's pool, redacted; null when its DataSource is not a HikariDataSource with a URL. */
+    private static String url(Node node) {
+        return node.pool() instanceof HikariDataSource h && h.getJdbcUrl() != null ? Urls.redact(h.getJdbcUrl()) : null;
     }
 
     private static int outstanding(Node node, Set<HikariDataSource> owned) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -173,6 +174,108 @@ class CapturedScopeTest {
             assertThat(scope.hasWrites()).isFalse();
             assertThat(scope.level()).isEqualTo(Consistency.READ_YOUR_WRITES);
             assertThat(threadState()).isSameAs(scope.state());
+        }
+    }
+
+    // ---- forcing the primary travels with a capture ----
+
+    @Test
+    void aCaptureTakenWhileForcingThePrimaryForcesItOnTheContinuingThreadUntilClosed() throws Exception {
+        CapturedScope captured;
+        try (ConsistencyScope scope = ds.openScope(); PrimaryScope forced = ds.forcePrimary()) {
+            captured = scope.capture();
+            assertThat(captured.forcesPrimary()).isTrue();
+            assertThat(ds.currentScope().forcesPrimary()).isTrue();
+        }
+        assertThat(ds.forcesPrimaryHere()).isFalse();
+        assertThat(onWorker(() -> {
+            boolean during;
+            try (ConsistencyScope continued = captured.continueHere()) {
+                during = ds.forcesPrimaryHere();
+            }
+            return during && !ds.forcesPrimaryHere();
+        })).as("forced while continued, not after").isTrue();
+        assertThat(onWorker(captured.wrap(ds::forcesPrimaryHere))).isTrue();
+        assertThat(onWorker(ds::forcesPrimaryHere)).as("nothing left on the pooled thread").isFalse();
+    }
+
+    @Test
+    void forcingWithoutAScopeTravelsToo() throws Exception {
+        CapturedScope captured;
+        try (PrimaryScope forced = ds.forcePrimary()) {
+            captured = ds.currentScope();
+        }
+        assertThat(captured.isPresent()).isFalse();
+        assertThat(captured.forcesPrimary()).isTrue();
+        assertThat(captured.isEmpty()).isFalse();
+        assertThat(onWorker(captured.wrap(ds::forcesPrimaryHere))).isTrue();
+        assertThat(onWorker(ds::forcesPrimaryHere)).isFalse();
+        assertThat(ds.currentScope().isEmpty()).isTrue();
+        try (ConsistencyScope scope = ds.openScope()) {
+            assertThat(scope.capture().forcesPrimary()).isFalse();
+            assertThat(onWorker(scope.capture().wrap(ds::forcesPrimaryHere))).isFalse();
+        }
+    }
+
+    // ---- adopt, hasWrites, the staleness budget ----
+
+    @Test
+    void aBadTokenAdoptedIsIgnoredAndReportedNeverThrown() {
+        List<TokenProblem> ignored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RoutingDataSource listened = RoutingDataSource.builder().primary(URL, "u", "p")
+                .monitorInterval(Duration.ZERO).poolCustomizer(c -> c.setMinimumIdle(0))
+                .listener(new RoutingListener() {
+                    @Override
+                    public void tokenIgnored(TokenProblem problem, String detail) {
+                        ignored.add(problem);
+                    }
+                }).build();
+             ConsistencyScope scope = listened.openScope()) {
+            assertThat(scope.adopt("garbage!")).isSameAs(scope);
+            scope.adopt((String) null).adopt("  ");
+            assertThat(ignored).containsExactly(TokenProblem.MALFORMED);
+            assertThat(scope.hasPosition()).isFalse();
+            assertThat(scope.hasWrites()).isFalse();
+        }
+    }
+
+    @Test
+    void adoptingAScopeOfAnotherDataSourceIsRefused() {
+        try (RoutingDataSource other = RoutingDataSource.builder().primary(URL, "u", "p")
+                .monitorInterval(Duration.ZERO).poolCustomizer(c -> c.setMinimumIdle(0)).build();
+             ConsistencyScope foreign = other.openScope();
+             ConsistencyScope mine = ds.openScope()) {
+            assertThatThrownBy(() -> mine.adopt(foreign)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("token()");
+            assertThat(mine.adopt(mine)).isSameAs(mine);
+        }
+    }
+
+    @Test
+    void aScopeAdoptsAClosedOnesPositionWithoutCountingItsWrites() {
+        ConsistencyScope inner;
+        try (ConsistencyScope outer = ds.openScope()) {
+            try (ConsistencyScope s = ds.openScope(Consistency.EVENTUAL)) {
+                inner = s;
+                s.state().markWrite(System.nanoTime());
+                s.state().resolved(0x5000, System.nanoTime());
+                assertThat(s.hasWrites()).as("an eventual scope records its writes").isTrue();
+            }
+            outer.adopt(inner);
+            assertThat(outer.hasWrites()).isFalse();
+            assertThat(outer.hasPosition()).isTrue();
+            assertThat(outer.state().minLsnForRead()).isEqualTo(0x5000);
+        }
+    }
+
+    @Test
+    void theStalenessBudgetReadsBack() {
+        try (ConsistencyScope scope = ds.openScope()) {
+            assertThat(scope.maxStaleness()).isEmpty();
+            scope.maxStaleness(Duration.ofMillis(250));
+            assertThat(scope.maxStaleness()).contains(Duration.ofMillis(250));
+            scope.maxStaleness(Duration.ZERO);
+            assertThat(scope.maxStaleness()).contains(Duration.ZERO);
         }
     }
 }

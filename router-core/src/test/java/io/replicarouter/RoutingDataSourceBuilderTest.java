@@ -267,10 +267,111 @@ class RoutingDataSourceBuilderTest {
         AtomicInteger pools = new AtomicInteger();
         RoutingDataSourceBuilder b = c.config().apply(valid().poolCustomizer(config -> pools.incrementAndGet()));
         Throwable thrown = catchThrowable(b::build);
-        assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+        assertThat(thrown).isInstanceOf(RouterConfigurationException.class);
         assertThat(thrown.getMessage()).contains(c.expected())
                 .doesNotContain(PASSWORD).doesNotContain("hun").doesNotContain("er2");
+        RouterConfigurationException e = (RouterConfigurationException) thrown;
+        assertThat(e.setting()).isNotBlank();
+        assertThat(String.valueOf(e.value())).doesNotContain(PASSWORD).doesNotContain("hun").doesNotContain("er2");
+        if (e.node() != null) {
+            assertThat(e.getMessage()).contains(e.node());
+        }
         assertThat(pools).as("no pool is configured before every setting is checked").hasValue(0);
+    }
+
+    /** One bad configuration and the fields its exception must carry. */
+    record Fields(String label, UnaryOperator<RoutingDataSourceBuilder> config, String setting, String node,
+                  String value) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    static List<Fields> fieldCases() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        return List.of(
+                new Fields("maxLag 0", b -> b.maxLag(Duration.ZERO), "maxLag", null, "PT0S"),
+                new Fields("maxLag null", b -> b.maxLag(null), "maxLag", null, "null"),
+                new Fields("maxLag huge", b -> b.maxLag(huge), "maxLag", null, huge.toString()),
+                new Fields("maxWaitForReplica 2min", b -> b.maxWaitForReplica(Duration.ofMinutes(2)),
+                        "maxWaitForReplica", null, "PT2M"),
+                new Fields("monitorInterval 5ms", b -> b.monitorInterval(Duration.ofMillis(5)), "monitorInterval",
+                        null, "PT0.005S"),
+                new Fields("monitorInterval 0 with node(...)", b -> b.node("a", URL, "u", PASSWORD)
+                        .monitorInterval(Duration.ZERO), "monitorInterval", null, "PT0S"),
+                new Fields("probeTimeout 0", b -> b.probeTimeout(Duration.ZERO), "probeTimeout", null, "PT0S"),
+                new Fields("slowStart -1s", b -> b.slowStart(Duration.ofSeconds(-1)), "slowStart", null, "PT-1S"),
+                new Fields("nodeDownCoolDown 2h", b -> b.nodeDownCoolDown(Duration.ofHours(2)), "nodeDownCoolDown",
+                        null, "PT2H"),
+                new Fields("poolSize 0", b -> b.poolSize(0), "poolSize", null, "0"),
+                new Fields("classifierCacheSize -1", b -> b.classifierCacheSize(-1), "classifierCacheSize", null, "-1"),
+                new Fields("maxLagBytes 0", b -> b.maxLagBytes(0), "maxLagBytes", null, "0"),
+                new Fields("balancer unknown", b -> b.balancer("fastest"), "balancer", null, "fastest"),
+                new Fields("balancer null", b -> b.balancer((String) null), "balancer", null, "null"),
+                new Fields("balancer object null", b -> b.balancer((LoadBalancer) null), "balancer", null, "null"),
+                new Fields("noReplicaPolicy null", b -> b.noReplicaPolicy(null), "noReplicaPolicy", null, "null"),
+                new Fields("consistency null", b -> b.consistency(null), "consistency", null, "null"),
+                new Fields("listener null", b -> b.listener(null), "listener", null, "null"),
+                new Fields("poolCustomizer null", b -> b.poolCustomizer(
+                        (java.util.function.Consumer<com.zaxxer.hikari.HikariConfig>) null), "poolCustomizer", null, "null"),
+                new Fields("tokenSecret short", b -> b.tokenSecret("short-secret"), "tokenSecret", null, "(hidden)"),
+                new Fields("tokenSecret blank", b -> b.tokenSecret(" ".repeat(20)), "tokenSecret", null, "(hidden)"),
+                new Fields("writeFunctions bad", b -> b.writeFunctions("bad name"), "writeFunctions", null, "bad name"),
+                new Fields("writeFunctions null", b -> b.writeFunctions("ok", null), "writeFunctions", null, "null"),
+                new Fields("weight 0", b -> b.replica("r2", URL, "u", PASSWORD, 0), "weight", "r2", "0"),
+                new Fields("weight 1001 (DataSource)", b -> b.replica("r2", unreachableDataSource(), 1001), "weight",
+                        "r2", "1001"),
+                new Fields("url null (primary)", b -> RoutingDataSource.builder().primary(null, "u", PASSWORD),
+                        "url", "primary", "null"),
+                new Fields("url user info", b -> b.replica("r2", "jdbc:postgresql://u:" + URL_SECRET + "@h/db", "u",
+                        PASSWORD), "url", "r2", "jdbc:postgresql://***@h/db"),
+                new Fields("url password parameter", b -> b.node("n2", "jdbc:mysql://h/db?password=" + URL_SECRET,
+                        "u", PASSWORD), "url", "n2", "jdbc:mysql://h/db?password=***"),
+                new Fields("url bad port", b -> b.replica("r2", "jdbc:postgresql://h:0/db?user=" + URL_SECRET,
+                        "u", PASSWORD), "url", "r2", "jdbc:postgresql://h:0/db?user=***"),
+                new Fields("name null", b -> b.replica(null, URL, "u", PASSWORD), "name", null, "null"),
+                new Fields("name blank", b -> b.replica(" ", URL, "u", PASSWORD), "name", null, " "),
+                new Fields("name too long", b -> b.replica(longName(65), URL, "u", PASSWORD), "name", longName(65),
+                        longName(65)),
+                new Fields("name with control", b -> b.replica("r\u00072", URL, "u", PASSWORD), "name", "r?2", "r?2"),
+                new Fields("name twice", b -> b.replica("r1", URL, "u", PASSWORD), "name", "r1", "r1"),
+                new Fields("dataSource null", b -> b.replica("r2", (DataSource) null, 1), "dataSource", "r2", "null"),
+                new Fields("no primary", b -> RoutingDataSource.builder().replica("r1", URL, "u", PASSWORD),
+                        "primary", null, null),
+                new Fields("two primaries", b -> b.primary(URL, "u", PASSWORD), "primary", null, "2"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fieldCases")
+    void theExceptionCarriesTheSettingTheNodeAndTheValueAsShown(Fields c) {
+        Throwable thrown = catchThrowable(c.config().apply(valid())::build);
+        assertThat(thrown).isInstanceOf(RouterConfigurationException.class).isInstanceOf(IllegalArgumentException.class);
+        RouterConfigurationException e = (RouterConfigurationException) thrown;
+        assertThat(e.setting()).as("setting").isEqualTo(c.setting());
+        assertThat(e.node()).as("node").isEqualTo(c.node());
+        assertThat(e.value()).as("value").isEqualTo(c.value());
+        assertThat(e.getMessage()).doesNotContain(PASSWORD).doesNotContain(URL_SECRET).doesNotContain("short-secret");
+    }
+
+    @Test
+    void aFailingPoolCustomizerIsReportedAsThePoolCustomizerSettingOfItsNode() {
+        IllegalStateException bug = new IllegalStateException("customizer bug");
+        Throwable thrown = catchThrowable(valid().poolCustomizer((node, c) -> {
+            if (node.equals("r1")) {
+                throw bug;
+            }
+        })::build);
+        assertThat(thrown).isInstanceOf(RouterConfigurationException.class).hasCause(bug);
+        RouterConfigurationException e = (RouterConfigurationException) thrown;
+        assertThat(e.setting()).isEqualTo("poolCustomizer");
+        assertThat(e.node()).isEqualTo("r1");
+        assertThat(e.value()).isNull();
+        Throwable invalid = catchThrowable(valid().poolCustomizer(c -> c.setJdbcUrl("jdbc:nosuch://h/db?password="
+                + URL_SECRET))::build);
+        assertThat(invalid).isInstanceOf(RouterConfigurationException.class).hasNoCause();
+        assertThat(((RouterConfigurationException) invalid).node()).isEqualTo("primary");
+        assertThat(invalid.getMessage()).doesNotContain(URL_SECRET);
     }
 
     @Test
@@ -462,5 +563,144 @@ class RoutingDataSourceBuilderTest {
         assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replica 'r1'").hasMessageContaining("poolCustomizer").hasCause(bug);
         assertThat(newRouterThreads(before)).isEmpty();
+    }
+
+    // ---- listeners and pool customizers add up ----
+
+    /** A listener that records the problems of ignored tokens under its name, optionally throwing after. */
+    private static RoutingListener tokenRecorder(String name, List<String> heard, boolean throwing) {
+        return new RoutingListener() {
+            @Override
+            public void tokenIgnored(TokenProblem problem, String detail) {
+                heard.add(name + ":" + problem.tag());
+                if (throwing) {
+                    throw new IllegalStateException("listener bug");
+                }
+            }
+        };
+    }
+
+    @Test
+    void listenersGivenByEveryCallHearEveryEventInCallOrderEvenWhenOneThrows() {
+        List<String> heard = new ArrayList<>();
+        try (RoutingDataSource ds = quiet(valid()).listener(tokenRecorder("a", heard, false))
+                .listener(RoutingListener.NONE).listener(tokenRecorder("b", heard, true))
+                .listener(tokenRecorder("c", heard, false)).build();
+             ConsistencyScope scope = ds.resumeScope("not-a-token")) {
+            assertThat(scope.hasWrites()).isFalse();
+        }
+        assertThat(heard).containsExactly("a:malformed", "b:malformed", "c:malformed");
+    }
+
+    @Test
+    void theSameListenerGivenTwiceHearsEachEventOnce() {
+        List<String> heard = new ArrayList<>();
+        RoutingListener a = tokenRecorder("a", heard, false);
+        try (RoutingDataSource ds = quiet(valid()).listener(a).listener(tokenRecorder("b", heard, false)).listener(a)
+                .build();
+             ConsistencyScope scope = ds.resumeScope("not-a-token")) {
+            assertThat(scope.hasWrites()).isFalse();
+        }
+        assertThat(heard).containsExactly("a:malformed", "b:malformed");
+    }
+
+    @Test
+    void aSingleListenerThatThrowsDoesNotBreakTheCall() {
+        List<String> heard = new ArrayList<>();
+        try (RoutingDataSource ds = quiet(valid()).listener(tokenRecorder("a", heard, true)).build();
+             ConsistencyScope scope = ds.resumeScope("not-a-token")) {
+            assertThat(scope.level()).isEqualTo(Consistency.READ_YOUR_WRITES);
+        }
+        assertThat(heard).containsExactly("a:malformed");
+    }
+
+    @Test
+    void aNullListenerIsRefusedEvenAfterAValidOne() {
+        assertThatThrownBy(() -> quiet(valid()).listener(tokenRecorder("a", new ArrayList<>(), false))
+                .listener(null).build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listener");
+    }
+
+    @Test
+    void poolCustomizersOfBothKindsRunInCallOrderEachSeeingTheOnesBefore() {
+        List<String> calls = new ArrayList<>();
+        try (RoutingDataSource ds = quiet(valid())
+                .poolCustomizer(c -> {
+                    calls.add("1:" + c.getPoolName() + ":" + c.getMaximumPoolSize());
+                    c.setMaximumPoolSize(7);
+                })
+                .poolCustomizer((node, c) -> {
+                    calls.add("2:" + node + ":" + c.getMaximumPoolSize());
+                    c.setMaximumPoolSize(c.getMaximumPoolSize() + 1);
+                })
+                .poolCustomizer(c -> calls.add("3:" + c.getMaximumPoolSize())).build()) {
+            assertThat(ds.poolConfig("r1").orElseThrow().getMaximumPoolSize()).isEqualTo(8);
+        }
+        assertThat(calls).containsExactly("1:replica-router-primary:10", "2:primary:7", "3:8",
+                "1:replica-router-r1:10", "2:r1:7", "3:8");
+    }
+
+    // ---- read-back ----
+
+    @Test
+    void settingsReadBackTheDefaults() {
+        try (RoutingDataSource ds = quiet(valid()).build()) {
+            assertThat(ds.settings()).isEqualTo(new RouterSettings(Consistency.READ_YOUR_WRITES, Duration.ofSeconds(1),
+                    16L * 1024 * 1024, Duration.ofMillis(10), Duration.ZERO, Duration.ofSeconds(1),
+                    NoReplicaPolicy.PRIMARY, Duration.ofSeconds(3), Duration.ofSeconds(2), 10, "round-robin", false));
+        }
+    }
+
+    @Test
+    void settingsReadBackWhatWasSetButNeverTheSecret() {
+        String secret = "a-long-token-secret-0123456789";
+        try (RoutingDataSource ds = quiet(valid()).consistency(Consistency.MONOTONIC).maxLag(Duration.ofMillis(250))
+                .maxLagBytes(Long.MAX_VALUE).maxWaitForReplica(Duration.ZERO).probeTimeout(Duration.ofMillis(300))
+                .noReplicaPolicy(NoReplicaPolicy.FAIL).slowStart(Duration.ZERO).nodeDownCoolDown(Duration.ZERO)
+                .poolSize(3).balancer(" weighted ").tokenSecret(secret).build()) {
+            RouterSettings s = ds.settings();
+            assertThat(s).isEqualTo(new RouterSettings(Consistency.MONOTONIC, Duration.ofMillis(250), Long.MAX_VALUE,
+                    Duration.ZERO, Duration.ZERO, Duration.ofMillis(300), NoReplicaPolicy.FAIL, Duration.ZERO,
+                    Duration.ZERO, 3, "weighted", true));
+            assertThat(s.toString()).doesNotContain(secret);
+        }
+        LoadBalancer custom = Balancers.byName("round-robin");
+        try (RoutingDataSource ds = quiet(valid()).balancer(custom).build()) {
+            assertThat(ds.settings().balancer()).isEqualTo(custom.getClass().getName());
+        }
+    }
+
+    @Test
+    void discoveredNodesTakeAWeight() {
+        try (RoutingDataSource ds = RoutingDataSource.builder().node("a", URL, "u", PASSWORD, 3)
+                .node("b", URL, "u", PASSWORD).monitorInterval(Duration.ofSeconds(1)).probeTimeout(Duration.ofMillis(50))
+                .poolCustomizer(c -> c.setMinimumIdle(0)).build()) {
+            assertThat(ds.topology().node("a").orElseThrow().weight()).isEqualTo(3);
+            assertThat(ds.topology().node("b").orElseThrow().weight()).isEqualTo(1);
+        }
+        Throwable thrown = catchThrowable(RoutingDataSource.builder().node("a", URL, "u", PASSWORD, 0)::build);
+        assertThat(thrown).isInstanceOf(RouterConfigurationException.class);
+        assertThat(((RouterConfigurationException) thrown).setting()).isEqualTo("weight");
+        assertThat(((RouterConfigurationException) thrown).node()).isEqualTo("a");
+    }
+
+    @Test
+    void routeReasonTagsAreTheLowerCaseNames() {
+        assertThat(RouteReason.NO_REPLICA_FALLBACK.tag()).isEqualTo("no_replica_fallback");
+        assertThat(RouteReason.READ.tag()).isEqualTo("read");
+        for (RouteReason r : RouteReason.values()) {
+            assertThat(r.tag()).isEqualTo(r.name().toLowerCase(java.util.Locale.ROOT)).matches("[a-z_]+");
+        }
+    }
+
+    @Test
+    void aSnapshotShowsEachNodesUrlRedacted() {
+        try (RoutingDataSource ds = quiet(RoutingDataSource.builder()
+                .primary("jdbc:postgresql://127.0.0.1:1/db?password=" + URL_SECRET, "u", PASSWORD)
+                .replica("r1", URL + "?ssl=false", "u", PASSWORD)).build()) {
+            assertThat(ds.topology().node("primary").orElseThrow().url())
+                    .isEqualTo("jdbc:postgresql://127.0.0.1:1/db?password=***");
+            assertThat(ds.topology().node("r1").orElseThrow().url()).isEqualTo(URL + "?ssl=false");
+            assertThat(ds.topology().toString()).doesNotContain(URL_SECRET).doesNotContain(PASSWORD);
+        }
     }
 }

@@ -34,6 +34,9 @@ class SnapshotsTest {
     private final List<Node> nodes = new ArrayList<>();
     private final List<NodeView> views = new ArrayList<>();
 
+    /** The JDBC URL the next node's pool gets (then cleared); none by default. */
+    private String nextUrl;
+
     private Node node(String name, NodeRole role, NodeView view) {
         NodeHealth health = new NodeHealth(clock::get, 2_000 * MS, new NodeHealth.Observer() {
             @Override
@@ -44,7 +47,12 @@ class SnapshotsTest {
             public void up() {
             }
         });
-        Node n = new Node(nodes.size(), name, role, new HikariDataSource(), 1 + nodes.size(), health,
+        HikariDataSource pool = new HikariDataSource();
+        if (nextUrl != null) {
+            pool.setJdbcUrl(nextUrl);
+            nextUrl = null;
+        }
+        Node n = new Node(nodes.size(), name, role, pool, 1 + nodes.size(), health,
                 () -> null, new PhysicalConnections(), false, false);
         nodes.add(n);
         views.add(view);
@@ -66,10 +74,14 @@ class SnapshotsTest {
         node("lagging", NodeRole.REPLICA, view(NodeRole.REPLICA, null, null, false, false, 0, true));
         node("hung", NodeRole.REPLICA, view(NodeRole.REPLICA, new Node.Unreachable("probe timed out", AT, true),
                 null, false, false, 0, false));
-        node("fenced", NodeRole.REPLICA, view(NodeRole.PRIMARY, null, "also claims to be primary, on timeline 1"
-                + " (the primary is on 2)", false, false, 0, false));
+        NodeView fencedView = view(NodeRole.PRIMARY, null, "also claims to be primary, on timeline 1"
+                + " (the primary is on 2)", false, false, 0, false);
+        node("fenced", NodeRole.REPLICA, new NodeView(fencedView.role(), fencedView.seenAs(), null, null,
+                fencedView.fenceReason(), false, false, false, 0, 0, 0, fencedView.lsn(), fencedView.observedAt(),
+                false, FenceCause.SECOND_PRIMARY));
         node("wrongUrl", NodeRole.PRIMARY, view(NodeRole.REPLICA, null, null, true, false, 0, false));
         Node drained = node("drained", NodeRole.REPLICA, view(NodeRole.REPLICA, null, null, false, true, 0, true));
+        nextUrl = "jdbc:postgresql://app:pw-in-url@h:5432/db?password=secret&ssl=true";
         Node down = node("down", NodeRole.REPLICA, view(NodeRole.REPLICA, null, null, false, true, 0, true));
         node("unseen", NodeRole.REPLICA, view(NodeRole.UNKNOWN, null, null, false, false, 0, false));
         down.health().markDown(new SQLException("[down] I/O error; url jdbc:postgresql://h/db?password=secret"));
@@ -113,6 +125,15 @@ class SnapshotsTest {
                 "[down] I/O error; url jdbc:postgresql://h/db?password=***"); // never a credential
         NodeSnapshot unseen = s.node("unseen").orElseThrow();
         assertThat(unseen.position()).isNull();
+
+        // Drained and fence cause beside the state; the URL redacted.
+        assertThat(s.nodes()).extracting(NodeSnapshot::drained).containsExactly(false, false, false, false, false,
+                false, false, true, false, false);
+        assertThat(s.nodes()).extracting(NodeSnapshot::fenceCause).containsExactly(null, null, null, null, null,
+                FenceCause.SECOND_PRIMARY, FenceCause.MISCONFIGURED_PRIMARY, null, null, null);
+        assertThat(s.node("down").orElseThrow().url()).isEqualTo("jdbc:postgresql://***@h:5432/db?password=***&ssl=true")
+                .doesNotContain("pw-in-url").doesNotContain("secret").doesNotContain("app:");
+        assertThat(p.url()).isNull(); // a pool without a URL
 
         clock.addAndGet(2_000 * MS); // the cool-down passed
         assertThat(Snapshots.of(t, false, AT, Clock.systemUTC(), Set.of()).node("down").orElseThrow().state())
@@ -159,8 +180,10 @@ class SnapshotsTest {
 
         holder.drain(r, true);
         assertThat(holder.get().replicas()).isEmpty();
-        assertThat(Snapshots.of(holder.get(), false, AT, now, Set.of()).node("r").orElseThrow().state())
-                .isEqualTo(NodeState.DRAINED);
+        NodeSnapshot drained = Snapshots.of(holder.get(), false, AT, now, Set.of()).node("r").orElseThrow();
+        assertThat(drained.state()).isEqualTo(NodeState.DRAINED);
+        assertThat(drained.drained()).isTrue();
+        assertThat(drained.fenceCause()).isNull();
         holder.publish(new Topology(primary, List.of(r), nodes)); // a monitor round racing the drain
         assertThat(holder.get().replicas()).isEmpty();
         assertThat(holder.get().drained()).containsExactly(r);

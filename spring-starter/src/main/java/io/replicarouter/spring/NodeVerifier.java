@@ -1,9 +1,9 @@
 package io.replicarouter.spring;
 
+import io.replicarouter.FenceCause;
 import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.NodeRole;
 import io.replicarouter.NodeSnapshot;
-import io.replicarouter.NodeState;
 import io.replicarouter.RoutingDataSource;
 import io.replicarouter.TopologySnapshot;
 
@@ -61,29 +61,32 @@ final class NodeVerifier {
         TopologySnapshot topology = router.topology();
         for (RouterNodes.Spec spec : nodes.specs()) {
             NodeSnapshot n = topology.node(spec.name()).orElse(null);
-            if (n == null || n.state() != NodeState.FENCED) {
+            FenceCause cause = n == null ? null : n.fenceCause();
+            if (cause == null) {
                 continue;
             }
             String property = spec.isPrimary() ? RouterNodes.PRIMARY_SOURCE : spec.property() + ".url";
             String url = Redaction.url(spec.url());
             String found = n.lastError() == null ? "" : " The router found: " + n.lastError() + ".";
-            if (spec.isPrimary()) {
-                throw new ReplicaRouterConfigurationException(property, url, "It reaches a standby"
-                        + " (pg_is_in_recovery() = true), not the primary." + found + " Point it at the primary,"
-                        + " or list every node under replica-router.nodes to have the roles discovered.");
+            switch (cause) {
+                case MISCONFIGURED_PRIMARY -> throw new ReplicaRouterConfigurationException(property, url,
+                        "It reaches a standby (pg_is_in_recovery() = true), not the primary." + found + " Point it at"
+                                + " the primary, or list every node under replica-router.nodes to have the roles"
+                                + " discovered.");
+                case OTHER_CLUSTER -> throw new ReplicaRouterConfigurationException(property, url,
+                        "It reaches a server of another cluster (its system identifier differs from the primary's)."
+                                + found + " Give the URL of a streaming replica of this primary.");
+                case SECOND_PRIMARY -> {
+                    // Among discovered nodes a second primary is a split brain after a failover, not a mistake in
+                    // the configuration: the router fences it and goes on.
+                    if (spec.role() == NodeRole.REPLICA) {
+                        throw new ReplicaRouterConfigurationException(property, url, "It reaches a primary (not in"
+                                + " recovery), not a streaming replica: the primary's own server under another name,"
+                                + " or a promoted or unrelated server." + found + " Give the URL of a streaming"
+                                + " replica.");
+                    }
+                }
             }
-            if (n.role() == NodeRole.REPLICA) {
-                throw new ReplicaRouterConfigurationException(property, url, "It reaches a standby of another"
-                        + " cluster (its system identifier differs from the primary's)." + found + " Give the URL of"
-                        + " a streaming replica of this primary.");
-            }
-            if (spec.role() == NodeRole.REPLICA) {
-                throw new ReplicaRouterConfigurationException(property, url, "It reaches a primary (not in"
-                        + " recovery), not a streaming replica: the primary's own server under another name, or a"
-                        + " promoted or unrelated server." + found + " Give the URL of a streaming replica.");
-            }
-            // A second primary among discovered nodes is a split brain after a failover, not a mistake in the
-            // configuration: the router fences it and goes on.
         }
     }
 

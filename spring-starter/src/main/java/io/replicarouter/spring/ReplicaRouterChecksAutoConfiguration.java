@@ -1,6 +1,5 @@
 package io.replicarouter.spring;
 
-import io.replicarouter.NoReplicaPolicy;
 import io.replicarouter.RoutingDataSource;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -52,12 +51,10 @@ public final class ReplicaRouterChecksAutoConfiguration {
 
         @Bean
         InitializingBean replicaRouterNodeChecks(RouterNodes nodes, RoutingDataSource router,
-                                                 ReplicaRouterProperties properties,
                                                  org.springframework.core.env.Environment environment) {
             boolean verifyNodes = environment.getProperty("replica-router.verify-nodes", Boolean.class, true);
             return () -> {
-                NodeVerifier.verifyConfiguration(nodes, properties.getNoReplicaPolicy() == null
-                        ? NoReplicaPolicy.PRIMARY : properties.getNoReplicaPolicy());
+                NodeVerifier.verifyConfiguration(nodes, router.settings().noReplicaPolicy());
                 if (verifyNodes) {
                     NodeVerifier.verifyTopology(nodes, router);
                 }

@@ -260,7 +260,10 @@ public class ReplicaRouterProperties {
         /** Login password of the node; default the primary's (spring.datasource.password). */
         private String password;
 
-        /** Share of reads relative to the other replicas (weighted and power-of-two-choices balancers), 1 to 1000. */
+        /**
+         * Share of reads relative to the other replicas (weighted and power-of-two-choices balancers), 1 to 1000; for
+         * a node under nodes, the share it gets while it is a replica.
+         */
         private int weight = 1;
 
         /**

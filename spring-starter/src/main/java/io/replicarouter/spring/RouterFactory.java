@@ -1,6 +1,7 @@
 package io.replicarouter.spring;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.replicarouter.RouterConfigurationException;
 import io.replicarouter.RoutingDataSource;
 import io.replicarouter.RoutingDataSourceBuilder;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -9,9 +10,6 @@ import org.springframework.core.env.Environment;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds the RoutingDataSource from the properties: settings, nodes, one pool per node with Boot's
@@ -20,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class RouterFactory {
 
-    /** The builder's setting names (as its messages start) and the properties that set them. */
+    /** The builder's settings of the whole router ({@link RouterConfigurationException#setting()}) and their properties. */
     private static final Map<String, String> SETTINGS = Map.ofEntries(
             Map.entry("consistency", "replica-router.consistency"),
             Map.entry("maxWaitForReplica", "replica-router.max-wait-for-replica"),
@@ -36,11 +34,6 @@ final class RouterFactory {
             Map.entry("writeFunctions", "replica-router.write-functions"),
             Map.entry("poolSize", "replica-router.pool-size"),
             Map.entry("classifierCacheSize", "replica-router.classifier-cache-size"));
-
-    /** How the builder names a node in its messages: {@code primary}, {@code replica 'r1'}, {@code node 'n1'}. */
-    private static final Pattern NODE_PROBLEM = Pattern.compile(
-            "^(?:primary(?: '(.*?)')?|replica '(.*?)'|node '(.*?)'): (url|weight|its pool|poolCustomizer)");
-    private static final Pattern NAME_PROBLEM = Pattern.compile("^node name '(.*?)'");
 
     static final String SHARED_HIKARI = "spring.datasource.hikari";
 
@@ -83,7 +76,7 @@ final class RouterFactory {
             if (spec.isPrimary()) {
                 b.primary(spec.url(), spec.username(), spec.password());
             } else if (spec.role() == null) {
-                b.node(spec.name(), spec.url(), spec.username(), spec.password());
+                b.node(spec.name(), spec.url(), spec.username(), spec.password(), spec.weight());
             } else {
                 b.replica(spec.name(), spec.url(), spec.username(), spec.password(), spec.weight());
             }
@@ -122,79 +115,49 @@ final class RouterFactory {
         }
     }
 
+    /**
+     * The builder's refusal as the property that caused it: the builder names its setting, node and value
+     * ({@link RouterConfigurationException}); the value is shown as the user wrote it when the environment has it
+     * ({@code 10ms} rather than {@code PT0.01S}), else as the builder shows it (URLs redacted, the secret hidden).
+     */
     RuntimeException translate(IllegalArgumentException e) {
-        String message = String.valueOf(e.getMessage());
-        for (Map.Entry<String, String> s : SETTINGS.entrySet()) {
-            String setting = s.getKey();
-            if (message.startsWith(setting + " ") || message.startsWith(setting + ":")) {
-                String property = s.getValue();
-                String value = "replica-router.token.secret".equals(property) ? "(hidden)" : raw(property, setting);
-                return new ReplicaRouterConfigurationException(property, value, sentence(message), e);
-            }
+        if (!(e instanceof RouterConfigurationException refused)) {
+            return new IllegalStateException("replica router: " + e.getMessage(), e);
         }
-        Matcher node = NODE_PROBLEM.matcher(message);
-        if (node.find()) {
-            String name = node.group(2) != null ? node.group(2) : node.group(3) != null ? node.group(3)
-                    : node.group(1) != null ? node.group(1) : "primary";
-            RouterNodes.Spec spec = nodes.byName(name).orElse(null);
-            if (spec != null) {
-                String what = node.group(4);
-                if (what.equals("url")) {
-                    String property = spec.isPrimary() ? RouterNodes.PRIMARY_SOURCE : spec.property() + ".url";
-                    return new ReplicaRouterConfigurationException(property, Redaction.url(spec.url()),
-                            sentence(message), e);
-                }
-                if (what.equals("weight")) {
-                    return new ReplicaRouterConfigurationException(spec.property() + ".weight",
-                            Integer.toString(spec.weight()), sentence(message), e);
-                }
-                String property = spec.isPrimary() ? SHARED_HIKARI : spec.hikariPrefix() + " or " + SHARED_HIKARI;
-                return new ReplicaRouterConfigurationException(property, "(pool settings)", sentence(message), e);
-            }
+        String reason = sentence(String.valueOf(e.getMessage()));
+        String setting = refused.setting();
+        String property = SETTINGS.get(setting);
+        if (property != null) {
+            String written = "tokenSecret".equals(setting) ? null : environment.getProperty(property);
+            return new ReplicaRouterConfigurationException(property, written != null ? written : refused.value(),
+                    reason, e);
         }
-        Matcher name = NAME_PROBLEM.matcher(message);
-        if (name.find()) {
-            RouterNodes.Spec spec = nodes.byName(name.group(1)).orElse(null);
-            if (spec != null && !spec.isPrimary()) {
-                return new ReplicaRouterConfigurationException(spec.property() + ".name", spec.name(),
-                        sentence(message), e);
-            }
+        RouterNodes.Spec spec = node(refused);
+        if (spec == null) {
+            return new IllegalStateException("replica router: " + e.getMessage(), e);
         }
-        if (message.startsWith("node name must not be null or blank")) {
-            RouterNodes.Spec spec = nodes.specs().stream().filter(s -> s.name() == null || s.name().isBlank())
-                    .findFirst().orElse(null);
-            if (spec != null) {
-                return new ReplicaRouterConfigurationException(spec.property() + ".name", spec.name(),
-                        sentence(message), e);
-            }
-        }
-        return new IllegalStateException("replica router: " + message, e);
+        return switch (setting) {
+            case "url" -> new ReplicaRouterConfigurationException(
+                    spec.isPrimary() ? RouterNodes.PRIMARY_SOURCE : spec.property() + ".url", refused.value(), reason, e);
+            case "weight" -> new ReplicaRouterConfigurationException(spec.property() + ".weight", refused.value(),
+                    reason, e);
+            case "name" -> spec.isPrimary() ? new IllegalStateException("replica router: " + e.getMessage(), e)
+                    : new ReplicaRouterConfigurationException(spec.property() + ".name", spec.name(), reason, e);
+            default -> new ReplicaRouterConfigurationException(
+                    spec.isPrimary() ? SHARED_HIKARI : spec.hikariPrefix() + " or " + SHARED_HIKARI,
+                    "(pool settings)", reason, e);
+        };
     }
 
-    /** The value as the user wrote it, if the environment has it; else as bound. */
-    private String raw(String property, String setting) {
-        String written = environment.getProperty(property);
-        if (written != null) {
-            return written;
+    /** The node a refusal is about; for a missing name (the builder names no node) the first node without one. */
+    private RouterNodes.Spec node(RouterConfigurationException refused) {
+        if (refused.node() != null) {
+            return nodes.byName(refused.node()).orElse(null);
         }
-        Function<ReplicaRouterProperties, Object> bound = switch (setting) {
-            case "consistency" -> ReplicaRouterProperties::getConsistency;
-            case "maxWaitForReplica" -> ReplicaRouterProperties::getMaxWaitForReplica;
-            case "monitorInterval" -> ReplicaRouterProperties::getMonitorInterval;
-            case "probeTimeout" -> ReplicaRouterProperties::getProbeTimeout;
-            case "maxLag" -> ReplicaRouterProperties::getMaxLag;
-            case "maxLagBytes" -> ReplicaRouterProperties::getMaxLagBytes;
-            case "slowStart" -> ReplicaRouterProperties::getSlowStart;
-            case "nodeDownCoolDown" -> ReplicaRouterProperties::getNodeDownCoolDown;
-            case "balancer" -> ReplicaRouterProperties::getBalancer;
-            case "noReplicaPolicy" -> ReplicaRouterProperties::getNoReplicaPolicy;
-            case "writeFunctions" -> ReplicaRouterProperties::getWriteFunctions;
-            case "poolSize" -> ReplicaRouterProperties::getPoolSize;
-            case "classifierCacheSize" -> ReplicaRouterProperties::getClassifierCacheSize;
-            default -> p -> null;
-        };
-        Object value = bound.apply(properties);
-        return value == null ? null : value.toString();
+        if ("name".equals(refused.setting())) {
+            return nodes.specs().stream().filter(s -> s.name() == null || s.name().isBlank()).findFirst().orElse(null);
+        }
+        return null;
     }
 
     /** The builder's message as a sentence for the report: capitalised, ending with a period. */

@@ -101,11 +101,6 @@ final class RouterNodes {
                 throw new ReplicaRouterConfigurationException(property + ".url", n.getUrl(),
                         "Every node needs the JDBC URL of its server (jdbc:postgresql://host:port/database).");
             }
-            if (role == null && n.getWeight() != 1) {
-                throw new ReplicaRouterConfigurationException(property + ".weight", Integer.toString(n.getWeight()),
-                        "Weights are not supported for nodes whose role is discovered; list the primary in"
-                                + " spring.datasource.url and weighted replicas under replica-router.replicas.");
-            }
             String name = n.getName() == null ? defaultName + (i + 1) : n.getName();
             boolean ownLogin = n.getUsername() != null;
             String username = ownLogin ? n.getUsername() : primary.username();

@@ -7,12 +7,10 @@ import org.springframework.core.Ordered;
 import java.util.List;
 
 /**
- * Gives the builder every {@link RoutingListener} bean of the context as one listener
- * ({@link RoutingListener#composite}, in {@link org.springframework.core.annotation.Order} order): the starter's
- * metrics listener and the application's own hear every event side by side. Runs before the application's
- * customizers; one of them that calls {@link RoutingDataSourceBuilder#listener} replaces the combination (the
- * builder has one listener), so it should include the beans it wants to keep, e.g. with
- * {@code RoutingListener.composite(mine, metricsListener)}.
+ * Gives the builder every {@link RoutingListener} bean of the context (in
+ * {@link org.springframework.core.annotation.Order} order): the starter's metrics listener and the application's
+ * own hear every event side by side. Runs before the application's customizers; one of them that calls
+ * {@link RoutingDataSourceBuilder#listener} adds its listener after these (the builder's listeners add up).
  */
 final class RoutingListenersCustomizer implements RoutingDataSourceCustomizer, Ordered {
 
@@ -24,9 +22,7 @@ final class RoutingListenersCustomizer implements RoutingDataSourceCustomizer, O
 
     @Override
     public void customize(RoutingDataSourceBuilder builder) {
-        if (!listeners.isEmpty()) {
-            builder.listener(RoutingListener.composite(listeners.toArray(RoutingListener[]::new)));
-        }
+        listeners.forEach(builder::listener);
     }
 
     @Override

@@ -324,6 +324,11 @@ class ReplicaRouterAutoConfigurationTest {
                 bad("replica-router.replicas[0].weight=0", "replica-router.replicas[0].weight", "0"),
                 bad("replica-router.replicas[0].name=primary", "replica-router.replicas[0].name", "primary"),
                 bad("replica-router.replicas[0].name= ", "replica-router.replicas[0].name", ""),
+                bad("replica-router.replicas[0].name=" + "n".repeat(65), "replica-router.replicas[0].name",
+                        "n".repeat(65)),
+                bad("replica-router.replicas[0].url=jdbc:postgresql://u:pw-secret@db/app",
+                        "replica-router.replicas[0].url", "jdbc:postgresql://***@db/app"),
+                bad("replica-router.max-lag-bytes=-1", "replica-router.max-lag-bytes", "-1"),
                 bad("spring.datasource.url=jdbc:mysql://db/app", "spring.datasource.url", "jdbc:mysql://db/app"),
                 bad("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes", "1 nodes"),
                 bad("replica-router.replicas[1].name=x", "replica-router.replicas[1].url", null));
@@ -364,10 +369,22 @@ class ReplicaRouterAutoConfigurationTest {
     }
 
     @Test
-    void weightsOfDiscoveredNodesAreRefused() {
-        runner.withPropertyValues("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes[0].weight=2")
-                .run(context -> assertThat(configurationFailure(context).getProperty())
-                        .isEqualTo("replica-router.nodes[0].weight"));
+    void discoveredNodesTakeTheirWeightAndABadOneIsNamed() {
+        runner.withPropertyValues("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes[0].weight=2",
+                        "replica-router.nodes[1].url=" + REPLICA, "replica-router.probe-timeout=200ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RoutingDataSource router = context.getBean(RoutingDataSource.class);
+                    assertThat(router.topology().node("node1").orElseThrow().weight()).isEqualTo(2);
+                    assertThat(router.topology().node("node2").orElseThrow().weight()).isEqualTo(1);
+                });
+        runner.withPropertyValues("replica-router.nodes[0].url=" + PRIMARY, "replica-router.nodes[0].weight=0",
+                        "replica-router.probe-timeout=200ms")
+                .run(context -> {
+                    ReplicaRouterConfigurationException e = configurationFailure(context);
+                    assertThat(e.getProperty()).isEqualTo("replica-router.nodes[0].weight");
+                    assertThat(e.getValue()).isEqualTo("0");
+                });
     }
 
     @Test

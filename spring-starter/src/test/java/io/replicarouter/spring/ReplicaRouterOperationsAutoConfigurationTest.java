@@ -126,6 +126,13 @@ class ReplicaRouterOperationsAutoConfigurationTest {
             ReplicaRouterEndpoint.Topology t = context.getBean(ReplicaRouterEndpoint.class).topology();
             assertThat(t.nodes()).extracting(ReplicaRouterEndpoint.Node::name).containsExactly("primary", "replica1");
             assertThat(t.nodes()).allSatisfy(n -> assertThat(n.statements()).isNull()); // no metrics listener
+            assertThat(t.nodes()).extracting(ReplicaRouterEndpoint.Node::url).containsExactly(PRIMARY, REPLICA);
+            assertThat(t.nodes()).allSatisfy(n -> assertThat(n.fenceCause()).isNull());
+            // The router's own settings, defaults filled in, and the property that changed one.
+            assertThat(t.settings().probeTimeout()).isEqualTo("PT0.2S");
+            assertThat(t.settings().maxLag()).isEqualTo("PT1S");
+            assertThat(t.settings().consistency()).isEqualTo("READ_YOUR_WRITES");
+            assertThat(t.settings().tokensSigned()).isFalse();
             assertThat(context.getBean(ReplicaRouterEndpoint.class).node("nowhere")).isNull();
         });
     }
@@ -136,10 +143,10 @@ class ReplicaRouterOperationsAutoConfigurationTest {
                 "replica-router.endpoint.write-enabled=true").run(context -> {
                     assertThat(context).hasSingleBean(WritableReplicaRouterEndpoint.class);
                     WritableReplicaRouterEndpoint endpoint = context.getBean(WritableReplicaRouterEndpoint.class);
-                    // The node does not answer, so its state is UNREACHABLE (which comes before DRAINED); OperationsIT
-                    // shows where reads go.
-                    assertThat(endpoint.drain("replica1", "drain").name()).isEqualTo("replica1");
-                    assertThat(endpoint.drain("replica1", "undrain").name()).isEqualTo("replica1");
+                    // The node does not answer, so its state is UNREACHABLE (which comes before DRAINED), but the
+                    // drained flag shows; OperationsIT shows where reads go.
+                    assertThat(endpoint.drain("replica1", "drain").drained()).as("drained, whatever its state").isTrue();
+                    assertThat(endpoint.drain("replica1", "undrain").drained()).isFalse();
                     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> endpoint.drain("nowhere", "drain")))
                             .hasMessageContaining("nowhere").hasMessageContaining("replica1");
                     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> endpoint.drain("replica1", "x")))
@@ -202,6 +209,27 @@ class ReplicaRouterOperationsAutoConfigurationTest {
             assertThat(registry.get("replica.router.lag.bytes").gauges()).hasSize(2);
             assertThat(registry.get("replica.router.node.serving").tag("node", "primary").gauge().value()).isZero();
         });
+    }
+
+    @Test
+    void aCustomizerThatSetsAListenerKeepsTheMetricsListener() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        RoutingListener mine = new RoutingListener() {
+            @Override
+            public void nodeUnreachable(String node, ProbeFailure failure, String detail, int aborted) {
+                heard.add(node);
+            }
+        };
+        withMetrics.withBean("myCustomizer", RoutingDataSourceCustomizer.class, () -> builder -> builder.listener(mine))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(RoutingMetricsListener.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    // Both heard the first monitor round: the customizer's listener was added, not set instead.
+                    assertThat(heard).contains("primary", "replica1");
+                    assertThat(registry.get("replica.router.probe.failures").tags("node", "replica1", "failure",
+                            "no_answer").functionCounter().count()).isGreaterThanOrEqualTo(1);
+                });
     }
 
     @Test

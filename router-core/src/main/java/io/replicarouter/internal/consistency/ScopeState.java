@@ -17,6 +17,7 @@ public final class ScopeState {
     private long writeLsn;
     private long readLsn;
     private boolean pendingWrite;
+    private boolean wrote;
     private long writeNanos;
     private Object lastReadNode;
     private long maxStalenessNanos = Long.MAX_VALUE;
@@ -33,15 +34,70 @@ public final class ScopeState {
     }
 
     /**
-     * A write succeeded on the primary at {@code nowNanos}. An {@link Consistency#EVENTUAL} scope never needs the
-     * position, so it does not record writes (and its token carries no position for this cluster).
+     * A write succeeded on the primary at {@code nowNanos}. Recorded at every level: an
+     * {@link Consistency#EVENTUAL} scope's own reads ignore it ({@link #minLsnForRead()} is 0, so it costs them
+     * nothing), but its token and a stronger scope that adopts it carry the write.
      */
     public synchronized void markWrite(long nowNanos) {
-        if (level == Consistency.EVENTUAL) {
+        pendingWrite = true;
+        wrote = true;
+        writeNanos = nowNanos;
+    }
+
+    /** Whether a write was recorded in this scope (not: adopted from a token or another scope). */
+    public synchronized boolean wrote() {
+        return wrote;
+    }
+
+    /** Whether a token of this scope would carry a position: writes recorded or adopted, of any cluster. */
+    public synchronized boolean hasPosition() {
+        return pendingWrite || writeLsn != 0 || unverifiedLsn != 0 || !otherClusters.isEmpty();
+    }
+
+    /**
+     * Takes over what {@code other} must read at or after: its writes' positions (a pending one stays pending:
+     * resolving it later asks the primary after it), unverified token positions, the read position of a
+     * MONOTONIC scope, other clusters' positions. Not its {@link #wrote()} flag: adopting is not writing.
+     * {@code other} is read first under its own lock, then this one is changed under its own (never both held).
+     */
+    public void adoptScope(ScopeState other) {
+        if (other == this) {
             return;
         }
-        pendingWrite = true;
-        writeNanos = nowNanos;
+        long oWrite;
+        long oNanos;
+        boolean oPending;
+        long oUnverified;
+        long oUnverifiedSince;
+        long oRead;
+        Map<Long, Long> oClusters;
+        synchronized (other) {
+            oWrite = other.writeLsn;
+            oNanos = other.writeNanos;
+            oPending = other.pendingWrite;
+            oUnverified = other.unverifiedLsn;
+            oUnverifiedSince = other.unverifiedSince;
+            oRead = other.readLsn;
+            oClusters = new LinkedHashMap<>(other.otherClusters);
+        }
+        synchronized (this) {
+            if (Long.compareUnsigned(oWrite, writeLsn) > 0) {
+                writeLsn = oWrite;
+            }
+            if (oPending) {
+                pendingWrite = true;
+            }
+            if (oNanos != 0 && (writeNanos == 0 || oNanos - writeNanos > 0)) {
+                writeNanos = oNanos;
+            }
+            if (oUnverified != 0) {
+                adoptUnverified(oUnverified, oUnverifiedSince);
+            }
+            if (Long.compareUnsigned(oRead, readLsn) > 0) {
+                readLsn = oRead;
+            }
+            oClusters.forEach(this::carry);
+        }
     }
 
     public synchronized boolean pendingWrite() {

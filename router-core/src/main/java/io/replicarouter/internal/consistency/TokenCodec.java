@@ -26,10 +26,20 @@ public final class TokenCodec {
     private static final int MAX_ENTRIES = 64;
 
     private final byte[] secret;
+    /**
+     * One Mac per thread, initialised with the key once: {@code Mac.getInstance} and {@code init} (the provider
+     * lookup and the key schedule) cost more than signing a token, and a Mac is not thread-safe. {@code doFinal}
+     * leaves it initialised with the same key, ready for the next token.
+     */
+    private final ThreadLocal<Mac> macs;
 
     /** @param secret the HMAC key, or {@code null} for unsigned tokens */
     public TokenCodec(byte[] secret) {
         this.secret = secret == null ? null : secret.clone();
+        this.macs = secret == null ? null : ThreadLocal.withInitial(this::newMac);
+        if (secret != null) {
+            newMac(); // fails here, at build time, if HmacSHA256 is missing
+        }
     }
 
     public boolean signs() {
@@ -115,11 +125,15 @@ public final class TokenCodec {
     }
 
     private String sign(String payload) {
+        byte[] full = macs.get().doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

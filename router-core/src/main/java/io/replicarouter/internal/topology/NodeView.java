@@ -1,5 +1,6 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.FenceCause;
 import io.replicarouter.NodeRole;
 
 /**
@@ -19,10 +20,21 @@ import io.replicarouter.NodeRole;
  * @param lsn           a replica's replay position, the primary's write position, as last probed; 0 = unknown
  * @param observedAt    when its last probe was sent (System.nanoTime), 0 = never
  * @param sampled       whether this round measured its replay position and lag (a reachable standby)
+ * @param fenceCause    why it is fenced as a constant ({@link FenceCause#MISCONFIGURED_PRIMARY} when
+ *                      {@code misconfigured}), {@code null} when it is neither fenced nor misconfigured
  */
 public record NodeView(NodeRole role, NodeRole seenAs, Node.Unreachable unreachable, String loggedError,
                        String fenceReason, boolean misconfigured, boolean everPrimary, boolean eligible,
-                       long readmittedAt, long lagNanos, long lagBytes, long lsn, long observedAt, boolean sampled) {
+                       long readmittedAt, long lagNanos, long lagBytes, long lsn, long observedAt, boolean sampled,
+                       FenceCause fenceCause) {
+
+    /** A view without a fence cause constant (a cause is derived only for {@code misconfigured}). */
+    public NodeView(NodeRole role, NodeRole seenAs, Node.Unreachable unreachable, String loggedError,
+                    String fenceReason, boolean misconfigured, boolean everPrimary, boolean eligible,
+                    long readmittedAt, long lagNanos, long lagBytes, long lsn, long observedAt, boolean sampled) {
+        this(role, seenAs, unreachable, loggedError, fenceReason, misconfigured, everPrimary, eligible, readmittedAt,
+                lagNanos, lagBytes, lsn, observedAt, sampled, misconfigured ? FenceCause.MISCONFIGURED_PRIMARY : null);
+    }
 
     /** A node before the first round: as configured, and in rotation (as the router starts). */
     public static NodeView initial(NodeRole role) {

@@ -1,5 +1,6 @@
 package io.replicarouter.internal.topology;
 
+import io.replicarouter.FenceCause;
 import io.replicarouter.EjectionCause;
 import io.replicarouter.NodeRole;
 
@@ -89,6 +90,7 @@ public final class RoundRules {
                 effects.add(new Effect.Fenced(i, roles.causes().get(k), why));
             }
             d[i].fenceReason = why;
+            d[i].fenceCause = why != null ? roles.causes().get(k) : null;
         }
         long systemId = prev.systemId();
         if (primary >= 0) {
@@ -195,6 +197,7 @@ public final class RoundRules {
         Node.Unreachable unreachable;
         String loggedError;
         String fenceReason;
+        FenceCause fenceCause;
         boolean misconfigured;
         boolean everPrimary;
         boolean eligible;
@@ -211,6 +214,7 @@ public final class RoundRules {
             unreachable = v.unreachable();
             loggedError = v.loggedError();
             fenceReason = v.fenceReason();
+            fenceCause = v.fenced() ? v.fenceCause() : null;
             misconfigured = v.misconfigured();
             everPrimary = v.everPrimary();
             eligible = v.eligible();
@@ -228,7 +232,8 @@ public final class RoundRules {
 
         NodeView view() {
             return new NodeView(role, seenAs, unreachable, loggedError, fenceReason, misconfigured, everPrimary,
-                    eligible, readmittedAt, lagNanos, lagBytes, lsn, observedAt, sampled);
+                    eligible, readmittedAt, lagNanos, lagBytes, lsn, observedAt, sampled,
+                    fenceReason != null ? fenceCause : misconfigured ? FenceCause.MISCONFIGURED_PRIMARY : null);
         }
     }
 }

@@ -93,4 +93,54 @@ class TokenCodecTest {
         assertThat(many.problem()).isEqualTo(TokenProblem.TOO_LARGE);
         assertThat(many.detail()).isEqualTo("more than 64 clusters");
     }
+
+    /** The signature as the format defines it, computed with a fresh Mac. */
+    private static String expectedSignature(String payload) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
+        byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+    }
+
+    @Test
+    void theCachedMacSignsEveryTokenAsAFreshOneWould() throws Exception {
+        TokenCodec codec = new TokenCodec(SECRET);
+        for (int i = 0; i < 50; i++) {
+            Map<Long, Long> p = Map.of(7L, 1000L + i);
+            String token = codec.encode(p);
+            String payload = token.substring(0, token.lastIndexOf('.'));
+            assertThat(token.substring(token.lastIndexOf('.') + 1)).isEqualTo(expectedSignature(payload));
+            assertThat(codec.decode(token).positions()).isEqualTo(p);
+            // A refused token in between leaves the Mac ready for the next one.
+            assertThat(codec.decode(payload + ".AAAAAAAAAAAAAAAAAAAAAA").problem()).isEqualTo(TokenProblem.BAD_SIGNATURE);
+        }
+    }
+
+    @Test
+    void signingFromManyThreadsAtOnceGivesTheSameTokens() throws Exception {
+        TokenCodec codec = new TokenCodec(SECRET);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        Map<Long, Long> p = Map.of((long) thread, (long) i);
+                        String token = codec.encode(p);
+                        if (!codec.decode(token).positions().equals(p)
+                                || !token.endsWith(expectedSignature(token.substring(0, token.lastIndexOf('.'))))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertThat(r.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -190,6 +190,8 @@ class RoundRulesTest {
         assertThat(s.primary()).isEqualTo(1);
         assertThat(s.node(0).fenced()).isTrue();
         assertThat(s.node(0).fenceReason()).isEqualTo("also claims to be primary, on timeline 1 (the primary is on 2)");
+        assertThat(s.node(0).fenceCause()).isEqualTo(FenceCause.SECOND_PRIMARY);
+        assertThat(s.node(2).fenceCause()).isNull();
         assertThat(s.node(0).eligible()).isFalse();
         assertThat(round.effects()).containsExactly(
                 new Effect.PrimaryChanged(0, 1),
@@ -212,6 +214,7 @@ class RoundRulesTest {
         MonitorState s = first.state();
         assertThat(s.primary()).isEqualTo(-1);
         assertThat(s.node(0).misconfigured()).isTrue();
+        assertThat(s.node(0).fenceCause()).isEqualTo(FenceCause.MISCONFIGURED_PRIMARY);
         assertThat(s.node(0).eligible()).isFalse(); // no reads either: it would serve them under the name "primary"
         assertThat(s.node(1).eligible()).isTrue();
         assertThat(first.effects()).containsExactly(new Effect.Misconfigured(0), new Effect.PrimaryChanged(0, -1));
@@ -231,6 +234,7 @@ class RoundRulesTest {
         RoundRules.Round follows = rules.next(failover.state(), List.of(standby(BASE + 10, later),
                 primary(BASE + 10, 2, later), standby(BASE + 10, later)), later);
         assertThat(follows.state().node(0).misconfigured()).isFalse();
+        assertThat(follows.state().node(0).fenceCause()).isNull();
         assertThat(follows.state().node(0).role()).isEqualTo(NodeRole.REPLICA);
         assertThat(follows.effects()).contains(new Effect.Readmitted(0)).doesNotContain(new Effect.Misconfigured(0));
     }
@@ -286,6 +290,11 @@ class RoundRulesTest {
         RoundRules.Round round = rules.next(state(replica(true)), List.of(primary(BASE, now), stranger,
                 standby(BASE, now)), now);
         assertThat(round.state().node(1).fenced()).isTrue();
+        assertThat(round.state().node(1).fenceCause()).isEqualTo(FenceCause.OTHER_CLUSTER);
+        // The next round keeps the cause while the node stays fenced.
+        long next = now + 250 * MS;
+        assertThat(rules.next(round.state(), List.of(primary(BASE, next), new NodeStatus(true, true, 0, BASE, 1, 99,
+                next, null), standby(BASE, next)), next).state().node(1).fenceCause()).isEqualTo(FenceCause.OTHER_CLUSTER);
         assertThat(effectsOn(round, 1)).containsExactly(
                 new Effect.Fenced(1, FenceCause.OTHER_CLUSTER,
                         "belongs to another cluster (system identifier 99, the primary's is 7)"),

@@ -54,7 +54,11 @@ final class NodeHealth {
                 .withDetail("state", node.state().name())
                 .withDetail("primary", node.name().equals(topology.primary()))
                 .withDetail("eligible", node.takesTraffic())
-                .withDetail("fenced", node.state() == NodeState.FENCED);
+                .withDetail("fenced", node.state() == NodeState.FENCED)
+                .withDetail("drained", node.drained());
+        if (node.fenceCause() != null) {
+            b.withDetail("fenceCause", node.fenceCause().tag());
+        }
         if (node.lag() != null) {
             b.withDetail("lagMs", node.lag().toMillis());
         }

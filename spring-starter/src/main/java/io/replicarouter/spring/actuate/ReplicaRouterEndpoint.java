@@ -2,7 +2,7 @@ package io.replicarouter.spring.actuate;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.replicarouter.NodeSnapshot;
-import io.replicarouter.NodeState;
+import io.replicarouter.RouterSettings;
 import io.replicarouter.RoutingDataSource;
 import io.replicarouter.TopologySnapshot;
 import io.replicarouter.spring.metrics.RoutingMetricsListener;
@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code replicarouter} actuator endpoint: the router's topology (every node's role, state, eligibility, lag,
- * position, last error, load and pool, and the statements it ran when the metrics listener is present). Read-only;
+ * The {@code replicarouter} actuator endpoint: the router's effective settings and its topology (every node's role,
+ * state, eligibility, drain and fence, URL without credentials, lag, position, last error, load and pool, and the
+ * statements it ran when the metrics listener is present). Read-only;
  * {@link WritableReplicaRouterEndpoint} adds drain and undrain when {@code replica-router.endpoint.write-enabled}
  * is true. Exposed like every endpoint, e.g. {@code management.endpoints.web.exposure.include=health,replicarouter}.
  */
@@ -36,7 +37,7 @@ public class ReplicaRouterEndpoint {
     public Topology topology() {
         TopologySnapshot t = router.topology();
         return new Topology(t.observedAt().toString(), t.stale(), t.primary(), t.readReplicas(),
-                t.nodes().stream().map(n -> describe(t, n)).toList());
+                t.nodes().stream().map(n -> describe(t, n)).toList(), settings(router.settings()));
     }
 
     /** One node: {@code GET /actuator/replicarouter/{node}}; 404 for a name the router does not know. */
@@ -55,11 +56,19 @@ public class ReplicaRouterEndpoint {
         RoutingMetricsListener listener = metrics.getIfAvailable();
         Map<String, Long> statements = listener == null ? null : listener.statements(n.name());
         return new Node(n.name(), n.role().name(), n.state().name(), n.name().equals(t.primary()), n.takesTraffic(),
-                n.state() == NodeState.DRAINED, n.lag() == null ? null : n.lag().toMillis(),
+                n.drained(), n.fenceCause() == null ? null : n.fenceCause().tag(), n.url(),
+                n.lag() == null ? null : n.lag().toMillis(),
                 n.lagBytes() < 0 ? null : n.lagBytes(), n.position(),
                 n.observedAt() == null ? null : n.observedAt().toString(), n.lastError(), n.weight(),
                 n.outstanding(), pool, statements == null ? null : statements.values().stream().mapToLong(x -> x).sum(),
                 statements);
+    }
+
+    private static Settings settings(RouterSettings s) {
+        return new Settings(s.consistency().name(), s.maxLag().toString(), s.maxLagBytes(),
+                s.maxWaitForReplica().toString(), s.monitorInterval().toString(), s.probeTimeout().toString(),
+                s.noReplicaPolicy().name(), s.slowStart().toString(), s.nodeDownCoolDown().toString(), s.poolSize(),
+                s.balancer(), s.tokensSigned());
     }
 
     private static Pool pool(HikariPoolMXBean mx) {
@@ -71,9 +80,19 @@ public class ReplicaRouterEndpoint {
      * The topology as the endpoint shows it.
      *
      * @param readReplicas the replicas that take reads now
+     * @param settings     the settings the router runs with ({@link RoutingDataSource#settings()})
      */
     public record Topology(String observedAt, boolean stale, String primary, List<String> readReplicas,
-                           List<Node> nodes) {
+                           List<Node> nodes, Settings settings) {
+    }
+
+    /**
+     * The router's effective settings, durations in ISO-8601 ({@code PT1S}); of the token secret only whether
+     * tokens are signed.
+     */
+    public record Settings(String consistency, String maxLag, long maxLagBytes, String maxWaitForReplica,
+                           String monitorInterval, String probeTimeout, String noReplicaPolicy, String slowStart,
+                           String nodeDownCoolDown, int poolSize, String balancer, boolean tokensSigned) {
     }
 
     /**
@@ -81,10 +100,14 @@ public class ReplicaRouterEndpoint {
      * without the metrics listener).
      *
      * @param eligible   whether it takes its role's traffic now
+     * @param drained    whether an operator drained it (also while its state shows something more urgent)
+     * @param fenceCause why it is fenced ({@code second_primary}, {@code other_cluster},
+     *                   {@code misconfigured_primary}), {@code null} when it is not
+     * @param url        its JDBC URL without credentials
      * @param statements statements run on it since start, with {@code statementsByReason} per route reason
      */
     public record Node(String name, String role, String state, boolean primary, boolean eligible, boolean drained,
-                       Long lagMs, Long lagBytes, String position, String lastProbe, String lastError, int weight,
+                       String fenceCause, String url, Long lagMs, Long lagBytes, String position, String lastProbe, String lastError, int weight,
                        int outstanding, Pool pool, Long statements, Map<String, Long> statementsByReason) {
     }
 

@@ -50,7 +50,7 @@ public final class RoutingMetricsListener implements RoutingListener {
     static final String TOKENS_IGNORED = "replica.router.tokens.ignored";
 
     private static final RouteReason[] REASONS = RouteReason.values();
-    private static final String[] REASON_TAGS = Arrays.stream(REASONS).map(r -> r.name().toLowerCase(Locale.ROOT))
+    private static final String[] REASON_TAGS = Arrays.stream(REASONS).map(RouteReason::tag)
             .toArray(String[]::new);
 
     /** PostgreSQL's SQLState classes (Appendix A of its manual): the values the error counter's tag may take. */

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * Runs a task in the consistency scope that was open where it was submitted: {@code @Async} methods and tasks given
  * to Spring Boot's auto-configured executor (and scheduler) read the caller's writes. The scope is shared, not
- * copied: what the task writes is seen by the caller's later reads and tokens. With no scope open at submission
- * the task is returned as it is.
+ * copied: what the task writes is seen by the caller's later reads and tokens. With no scope open and the primary not
+ * forced at submission the task is returned as it is.
  *
  * <p>Spring Boot applies every {@code TaskDecorator} bean to its auto-configured {@code ThreadPoolTaskExecutor},
  * {@code SimpleAsyncTaskExecutor} and task schedulers, composed in {@code @Order} order (the first is innermost);
@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * defines itself gets it only if it is given it ({@code executor.setTaskDecorator(decorator)} or built with Boot's
  * {@code ThreadPoolTaskExecutorBuilder}).
  *
- * <p>Forcing the primary ({@link ReadFromPrimary}, {@code RoutingDataSource.forcePrimary()}) is per thread and
- * does not travel with the task.
+ * <p>Forcing the primary ({@link ReadFromPrimary}, {@code RoutingDataSource.forcePrimary()}) travels with the task:
+ * submitted from a forced region, the task runs with the primary forced too ({@link CapturedScope#forcesPrimary()}).
  */
 public final class ConsistencyTaskDecorator implements TaskDecorator, Ordered {
 
@@ -41,7 +41,7 @@ public final class ConsistencyTaskDecorator implements TaskDecorator, Ordered {
             resolved = ds;
         }
         CapturedScope captured = ds.currentScope();
-        return captured.isPresent() ? captured.wrap(runnable) : runnable;
+        return captured.isEmpty() ? runnable : captured.wrap(runnable);
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class ConsistencyTokens {
             return null;
         }
         try (ConsistencyScope scope = captured.continueHere()) {
-            return scope.hasWrites() ? scope.token() : null;
+            return scope.hasPosition() ? scope.token() : null;
         } catch (SQLException e) {
             log.warn("no consistency token: the scope's position could not be resolved ({})", e.getMessage());
             return null;
@@ -58,7 +58,7 @@ public final class ConsistencyTokens {
     /**
      * Opens a unit on this thread that continues {@code token} (or a fresh one for a {@code null}, blank or
      * ignored token), with the data source's default consistency; close it on this thread. Its
-     * {@link ResumedScope#advancedToken()} tells whether the work got further than the token.
+     * {@link ResumedScope#advancedToken()} gives a new token when the work wrote.
      */
     public ResumedScope open(String token) {
         String trimmed = token == null || token.isBlank() ? null : token.trim();
@@ -73,7 +73,7 @@ public final class ConsistencyTokens {
                 scope = dataSource.openScope();
             }
         }
-        return ResumedScope.push(dataSource, scope, null, trimmed);
+        return ResumedScope.push(dataSource, scope);
     }
 
     /** Runs {@code work} on this thread in a scope that continues {@code token}. */

@@ -8,20 +8,19 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A unit of consistent work the starter opened on one thread: a web request, a method annotated with
  * {@link ReplicaConsistency}, or work resumed from a token with {@link ConsistencyTokens}. It holds a router
- * {@link ConsistencyScope} and tells, at its end, whether that scope got further than the token it started from
- * ({@link #advancedToken()}): the token to hand on to the next request, message or job. Close it on the thread that
- * opened it (try-with-resources).
+ * {@link ConsistencyScope} and tells, at its end, whether the work wrote ({@link #advancedToken()}): then the token
+ * to hand on to the next request, message or job. Close it on the thread that opened it (try-with-resources).
  *
- * <p>Such units nest on a thread. The router's scopes nest too, but an inner scope knows nothing of the outer's
- * writes and the outer nothing of the inner's. The starter bridges that for its own units: an inner unit starts
- * from the outer's position, and when it ends having written, the enclosing unit continues from the inner's
- * position (it opens a router scope resumed from the inner's token, closed with it). A scope the application opens
+ * <p>Such units nest on a thread. The router's scopes nest too, but an inner scope does not see the outer's
+ * writes by itself, nor the outer the inner's. The starter bridges that for its own units with
+ * {@link ConsistencyScope#adopt(ConsistencyScope)} (no round trip): an inner unit's scope starts from the enclosing
+ * scope's position (and staleness budget, when the method sets none), and when it ends the enclosing unit's scope
+ * adopts its position; if it wrote, the enclosing unit counts as having written. A scope the application opens
  * itself through {@link RoutingDataSource} is not a unit: an inner unit starts from its position, but hands its
  * writes on to the nearest enclosing unit.
  */
@@ -32,61 +31,45 @@ public final class ResumedScope implements AutoCloseable {
 
     private final RoutingDataSource dataSource;
     private final ResumedScope parent;
-    private final Duration staleness;
-    private final String resumed;
-    private final List<ConsistencyScope> earlier = new ArrayList<>(0);
-    private volatile ConsistencyScope scope;
+    private final ConsistencyScope scope;
+    /** An inner unit that wrote handed its writes to this unit; shared by the unit's continuations. */
+    private final AtomicBoolean innerWrites;
     private boolean closed;
 
     private ResumedScope(RoutingDataSource dataSource, ResumedScope parent, ConsistencyScope scope,
-                         Duration staleness, String resumed) {
+                         AtomicBoolean innerWrites) {
         this.dataSource = dataSource;
         this.parent = parent;
         this.scope = scope;
-        this.staleness = staleness;
-        this.resumed = resumed;
+        this.innerWrites = innerWrites;
     }
 
-    /**
-     * Makes {@code scope} (just opened on this thread) the innermost unit of this thread.
-     *
-     * @param staleness the staleness budget the unit applies to scopes it opens later, {@code null} for none
-     * @param resumed   the token the scope started from, {@code null} for none
-     */
-    static ResumedScope push(RoutingDataSource dataSource, ConsistencyScope scope, Duration staleness,
-                             String resumed) {
-        ResumedScope unit = new ResumedScope(dataSource, innermost(), scope, staleness, resumed);
+    /** Makes {@code scope} (just opened on this thread) the innermost unit of this thread. */
+    static ResumedScope push(RoutingDataSource dataSource, ConsistencyScope scope) {
+        return push(dataSource, scope, new AtomicBoolean());
+    }
+
+    private static ResumedScope push(RoutingDataSource dataSource, ConsistencyScope scope, AtomicBoolean innerWrites) {
+        ResumedScope unit = new ResumedScope(dataSource, innermost(), scope, innerWrites);
         TOP.set(unit);
         return unit;
     }
 
     /**
      * Opens a unit for an annotated method: {@code level} (or the enclosing scope's level when {@code null}) and
-     * {@code staleness} (or the enclosing unit's when {@code null}), starting from the enclosing scope's position.
+     * {@code staleness} (or the enclosing scope's budget when {@code null}), starting from the enclosing scope's
+     * position.
      */
     static ResumedScope enter(RoutingDataSource dataSource, Consistency level, Duration staleness) {
-        Consistency effective = level;
-        String from = null;
+        ConsistencyScope enclosing;
         // Without an open scope this yields a scope that is open nowhere, with the data source's default level.
-        try (ConsistencyScope enclosing = dataSource.currentScope().continueHere()) {
-            if (effective == null) {
-                effective = enclosing.level();
-            }
-            if (effective != Consistency.EVENTUAL && enclosing.hasWrites()) {
-                from = enclosing.token();
-            }
-        } catch (SQLException e) {
-            log.warn("the enclosing consistency scope's position is unknown (the primary did not answer: {});"
-                    + " the method's scope starts without it", e.getMessage());
+        try (ConsistencyScope e = dataSource.currentScope().continueHere()) {
+            enclosing = e;
         }
-        Duration budget = staleness;
-        ResumedScope enclosingUnit = innermost();
-        if (budget == null && enclosingUnit != null && enclosingUnit.dataSource == dataSource) {
-            budget = enclosingUnit.staleness;
-        }
-        ConsistencyScope scope = from != null ? dataSource.resumeScope(from, effective)
-                : dataSource.openScope(effective);
+        ConsistencyScope scope = dataSource.openScope(level != null ? level : enclosing.level());
         try {
+            scope.adopt(enclosing);
+            Duration budget = staleness != null ? staleness : enclosing.maxStaleness().orElse(null);
             if (budget != null) {
                 scope.maxStaleness(budget);
             }
@@ -94,7 +77,7 @@ public final class ResumedScope implements AutoCloseable {
             scope.close();
             throw e;
         }
-        return push(dataSource, scope, budget, from);
+        return push(dataSource, scope);
     }
 
     /** The innermost unit open on this thread (units closed elsewhere are skipped), or {@code null}. */
@@ -106,19 +89,19 @@ public final class ResumedScope implements AutoCloseable {
         return unit;
     }
 
+    /** Whether this unit wrote: its scope recorded a write (on any thread), or an inner unit that wrote ended in it. */
+    boolean wrote() {
+        return scope.hasWrites() || innerWrites.get();
+    }
+
     /**
-     * The token to hand on when this unit wrote (or adopted) something beyond the token it started from, else
-     * {@code null}: what a web response sends back. Resolving a write costs one round trip to the primary; when the
-     * primary does not answer, the result is {@code null} (logged). May be called from any thread, also after
+     * The token to hand on when this unit wrote, else {@code null} (a unit resumed from a token that only read
+     * needs no new one): what a web response sends back. Resolving a write costs one round trip to the primary; when
+     * the primary does not answer, the result is {@code null} (logged). May be called from any thread, also after
      * {@link #close()}.
      */
     public String advancedToken() {
-        ConsistencyScope s = scope;
-        if (!s.hasWrites()) {
-            return null;
-        }
-        String token = export(s);
-        return token == null || token.equals(resumed) ? null : token;
+        return wrote() ? export(scope) : null;
     }
 
     /**
@@ -126,8 +109,7 @@ public final class ResumedScope implements AutoCloseable {
      * position. Like {@link #advancedToken()}, never throws.
      */
     public String token() {
-        ConsistencyScope s = scope;
-        return s.hasWrites() ? export(s) : null;
+        return scope.hasPosition() ? export(scope) : null;
     }
 
     private static String export(ConsistencyScope s) {
@@ -141,48 +123,28 @@ public final class ResumedScope implements AutoCloseable {
 
     /**
      * Continues this unit on the calling thread (a web request's async dispatch, a handed-off task) until the
-     * returned unit is closed there: the same router scope, shared, and the same starting token.
+     * returned unit is closed there: the same router scope, shared.
      */
     public ResumedScope continueHere() {
-        return push(dataSource, scope.capture().continueHere(), staleness, resumed);
-    }
-
-    /** The enclosing unit continues from {@code token}: an inner unit's position after it wrote. */
-    private void absorb(String token) {
-        if (closed) {
-            return;
-        }
-        ConsistencyScope current = scope;
-        ConsistencyScope next = dataSource.resumeScope(token, current.level());
-        if (staleness != null) {
-            next.maxStaleness(staleness);
-        }
-        earlier.add(current);
-        scope = next;
+        return push(dataSource, scope.capture().continueHere(), innerWrites);
     }
 
     /**
-     * Ends the unit on this thread: closes its router scopes and, when it wrote, lets the enclosing unit continue
-     * from its position. Idempotent.
+     * Ends the unit on this thread: closes its router scope and lets the enclosing unit continue from its position
+     * (counting its writes, if it wrote). Idempotent.
      */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        String handOn = null;
         ResumedScope to = parent;
         while (to != null && to.closed) {
             to = to.parent;
         }
-        if (to != null && to.dataSource == dataSource && TOP.get() == this) {
-            handOn = advancedToken();
-        }
+        boolean handOn = to != null && to.dataSource == dataSource && TOP.get() == this;
         closed = true;
         scope.close();
-        for (int i = earlier.size() - 1; i >= 0; i--) {
-            earlier.get(i).close();
-        }
         if (TOP.get() == this) {
             if (to == null) {
                 TOP.remove();
@@ -192,12 +154,10 @@ public final class ResumedScope implements AutoCloseable {
         } else {
             log.warn("a consistency unit was closed out of order or on another thread than it was opened on");
         }
-        if (handOn != null) {
-            try {
-                to.absorb(handOn);
-            } catch (RuntimeException e) {
-                log.warn("the enclosing consistency scope could not take over the writes of an inner one: {}",
-                        e.getMessage());
+        if (handOn) {
+            to.scope.adopt(scope);
+            if (wrote()) {
+                to.innerWrites.set(true);
             }
         }
     }

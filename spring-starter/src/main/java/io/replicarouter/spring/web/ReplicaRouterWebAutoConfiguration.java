@@ -1,7 +1,7 @@
 package io.replicarouter.spring.web;
 
+import io.replicarouter.RoutingDataSource;
 import io.replicarouter.spring.ReplicaRouterConfigurationException;
-import io.replicarouter.spring.ReplicaRouterProperties;
 import io.replicarouter.spring.scope.ConsistencyTokens;
 import io.replicarouter.spring.scope.ReplicaRouterScopeAutoConfiguration;
 import jakarta.servlet.DispatcherType;
@@ -43,15 +43,15 @@ public final class ReplicaRouterWebAutoConfiguration {
             parameterizedContainer = FilterRegistrationBean.class)
     FilterRegistrationBean<ConsistencyTokenFilter> replicaRouterConsistencyTokenFilter(
             ObjectProvider<ConsistencyTokens> tokens, ReplicaRouterWebProperties properties,
-            ObjectProvider<ReplicaRouterProperties> router) {
+            ObjectProvider<RoutingDataSource> router) {
         validate(properties);
-        ReplicaRouterProperties routerProperties = router.getIfAvailable();
         Duration maxAge = properties.getCookie().getMaxAge();
-        if (properties.getCookie().isEnabled() && routerProperties != null
-                && maxAge.compareTo(routerProperties.getMaxLag()) < 0) {
-            log.warn("replica-router.web.cookie.max-age ({}) is shorter than replica-router.max-lag ({}): a browser"
-                    + " may drop its token while an eligible replica has not yet replayed its write", maxAge,
-                    routerProperties.getMaxLag());
+        RoutingDataSource routing = properties.getCookie().isEnabled() ? router.getIfUnique() : null;
+        // The router's own max-lag: also one a RoutingDataSourceCustomizer set.
+        Duration maxLag = routing == null ? null : routing.settings().maxLag();
+        if (maxLag != null && maxAge.compareTo(maxLag) < 0) {
+            log.warn("replica-router.web.cookie.max-age ({}) is shorter than the router's max-lag ({}): a browser"
+                    + " may drop its token while an eligible replica has not yet replayed its write", maxAge, maxLag);
         }
         ConsistencyTokenFilter filter = new ConsistencyTokenFilter(tokens::getObject, properties);
         FilterRegistrationBean<ConsistencyTokenFilter> registration = new FilterRegistrationBean<>(filter);

@@ -27,7 +27,9 @@ class NodeHealthTest {
     private static NodeSnapshot node(String name, NodeRole role, NodeState state) {
         boolean primary = role == NodeRole.PRIMARY;
         return new NodeSnapshot(name, role, state, primary ? Duration.ZERO : Duration.ofMillis(1500),
-                primary ? 0 : 4096, "0/3000060", AT, state.takesTraffic() ? null : "probe timed out", 1, 2);
+                primary ? 0 : 4096, "0/3000060", AT, state.takesTraffic() ? null : "probe timed out", 1, 2,
+                "jdbc:postgresql://h/db", state == NodeState.DRAINED, state == NodeState.FENCED
+                        ? io.replicarouter.FenceCause.OTHER_CLUSTER : null);
     }
 
     private static TopologySnapshot topology(String primary, NodeSnapshot... nodes) {
@@ -129,8 +131,20 @@ class NodeHealthTest {
     @Test
     void unmeasuredLagIsLeftOut() {
         NodeSnapshot n = new NodeSnapshot("replica1", NodeRole.REPLICA, NodeState.UNKNOWN, null, -1, null, null,
-                null, 1, 0);
+                null, 1, 0, null, false, null);
         Health h = NodeHealth.health(topology("primary", n), n);
-        assertThat(h.getDetails()).doesNotContainKeys("lagMs", "lagBytes", "position", "lastProbe", "lastError");
+        assertThat(h.getDetails()).doesNotContainKeys("lagMs", "lagBytes", "position", "lastProbe", "lastError",
+                "fenceCause");
+        assertThat(h.getDetails()).containsEntry("drained", false);
+    }
+
+    @Test
+    void aFencedNodeShowsItsCauseAndADrainedOneSaysSo() {
+        NodeSnapshot fenced = node("replica1", NodeRole.REPLICA, NodeState.FENCED);
+        assertThat(NodeHealth.health(topology("primary", fenced), fenced).getDetails())
+                .containsEntry("fenced", true).containsEntry("fenceCause", "other_cluster");
+        NodeSnapshot drained = node("replica2", NodeRole.REPLICA, NodeState.DRAINED);
+        assertThat(NodeHealth.health(topology("primary", drained), drained).getDetails())
+                .containsEntry("drained", true).doesNotContainKey("fenceCause");
     }
 }

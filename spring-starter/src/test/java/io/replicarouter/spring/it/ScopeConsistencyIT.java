@@ -189,4 +189,54 @@ class ScopeConsistencyIT extends ConsistencyAppSupport {
             consumer.shutdownNow();
         }
     }
+
+    @Test
+    void anEventualMethodsWritesAreHandedBackToTheEnclosingScope() throws Exception {
+        String inside = unique("eventual-write");
+        withReplayPaused(() -> {
+            try (ResumedScope unit = tokens.open(null)) {
+                reads.insertEventually(inside);
+                assertThat(items.count(inside)).as("the enclosing scope reads the EVENTUAL method's write")
+                        .isEqualTo(1);
+                String token = unit.advancedToken();
+                assertThat(token).as("the unit wrote, through its method").isNotNull();
+                assertThat(tokens.resume(token, () -> items.count(inside))).isEqualTo(1);
+            }
+            assertThat(items.count(inside)).as("outside any scope: a paused replica").isZero();
+        });
+    }
+
+    @Test
+    void aUnitResumedFromATokenThatOnlyReadsHasNoNewTokenButKeepsThePosition() throws Exception {
+        String name = unique("resumed-read");
+        withReplayPaused(() -> {
+            String token;
+            try (ResumedScope unit = tokens.open(null)) {
+                items.insert(name);
+                token = unit.advancedToken();
+            }
+            assertThat(token).isNotNull();
+            try (ResumedScope resumed = tokens.open(token)) {
+                assertThat(items.count(name)).isEqualTo(1);
+                assertThat(resumed.advancedToken()).as("it only read").isNull();
+                assertThat(resumed.token()).as("its position, to pass on").isNotNull();
+                assertThat(tokens.current()).isNotNull();
+                assertThat(reads.countWithABudget(name)).as("a method inside starts from the position").isEqualTo(1);
+                assertThat(resumed.advancedToken()).as("still nothing written").isNull();
+            }
+        });
+    }
+
+    @Test
+    void asyncWorkSubmittedFromAForcedCallReadsFromThePrimary() throws Exception {
+        String name = unique("forced-async");
+        withReplayPaused(() -> {
+            items.insert(name); // its own connection's scope: only the primary has it
+            String[] forced = outer.forcedThenAsync(name).split("@");
+            assertThat(forced[1]).isNotEqualTo(Thread.currentThread().getName());
+            assertThat(forced[0]).as("forcing travelled with the task").isEqualTo("1");
+            assertThat(async.count(name).get(20, TimeUnit.SECONDS)).as("the control: not forced, a paused replica")
+                    .startsWith("0@");
+        });
+    }
 }

@@ -32,8 +32,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code noop}: a pass-through {@link OncePerRequestFilter}, the floor of any filter;</li>
  *   <li>{@code token-filter}: the filter, a request without token (a fresh scope, nothing written);</li>
- *   <li>{@code token-filter+cookie}: the same with a valid signed token in a cookie (resumed, compared at the
- *       end);</li>
+ *   <li>{@code token-filter+cookie}: the same with a valid signed token in a cookie (resumed and checked; nothing
+ *       written, so no token is sent back);</li>
  *   <li>{@code read} / {@code token-filter+read}: a handler that runs one autocommit replica read through the
  *       router, without and with the filter: the cost relative to a request that touches the database once.</li>
  * </ul>

@@ -5,7 +5,11 @@ import io.replicarouter.spring.ReplicaRouterConfigurationException;
 import io.replicarouter.spring.scope.ConsistencyTokens;
 import io.replicarouter.spring.scope.ReplicaRouterScopeAutoConfiguration;
 import jakarta.servlet.DispatcherType;
+import io.replicarouter.spring.RoutingDataSourceCustomizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -13,11 +17,13 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.test.util.ReflectionTestUtils;
 
+import java.time.Duration;
 import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** When the filter is registered, how, and the settings that fail the start. No database is needed. */
+@ExtendWith(OutputCaptureExtension.class)
 class ReplicaRouterWebAutoConfigurationTest {
 
     private static final String[] ROUTER = {"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app",
@@ -125,5 +131,17 @@ class ReplicaRouterWebAutoConfigurationTest {
             return new FilterRegistrationBean<>(
                     new ConsistencyTokenFilter(() -> null, new ReplicaRouterWebProperties()));
         }
+    }
+
+    @Test
+    void aCookieShorterThanTheRoutersMaxLagIsWarnedAboutAlsoWhenACustomizerSetTheLag(CapturedOutput output) {
+        web.withPropertyValues("replica-router.web.cookie.max-age=2s").run(context ->
+                assertThat(context).hasNotFailed());
+        assertThat(output).doesNotContain("is shorter than the router's max-lag");
+        web.withPropertyValues("replica-router.web.cookie.max-age=2s")
+                .withBean(RoutingDataSourceCustomizer.class, () -> b -> b.maxLag(Duration.ofSeconds(5)))
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output).contains("replica-router.web.cookie.max-age (PT2S) is shorter than the router's max-lag"
+                + " (PT5S)");
     }
 }

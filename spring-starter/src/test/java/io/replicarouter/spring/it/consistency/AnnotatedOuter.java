@@ -12,9 +12,17 @@ import java.util.List;
 public class AnnotatedOuter {
 
     private final AnnotatedReads inner;
+    private final AsyncItems async;
 
-    public AnnotatedOuter(AnnotatedReads inner) {
+    public AnnotatedOuter(AnnotatedReads inner, AsyncItems async) {
         this.inner = inner;
+        this.async = async;
+    }
+
+    /** An {@code @Async} count submitted from a forced call: "count@thread". */
+    @ReadFromPrimary
+    public String forcedThenAsync(String name) throws Exception {
+        return async.count(name).get(20, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Ports: before the inner call, the inner forced call, after it. */

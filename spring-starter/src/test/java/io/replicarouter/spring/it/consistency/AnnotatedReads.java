@@ -74,4 +74,11 @@ public class AnnotatedReads {
     public void insertInOwnScope(String name) {
         items.insert(name);
     }
+
+    /** Writes inside an EVENTUAL scope of its own, in a read-write transaction. */
+    @ReplicaConsistency(level = Consistency.EVENTUAL)
+    @Transactional
+    public void insertEventually(String name) {
+        items.insert(name);
+    }
 }
