@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,7 @@ import org.springframework.test.context.ActiveProfiles;
 class ForumFlowsIT {
 
     private static final Set<String> REPLICA_REASONS = Set.of("read", "tx_read_only");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
 
     @LocalServerPort
@@ -166,12 +169,12 @@ class ForumFlowsIT {
 
     @Test
     void theTrendingJobRanksTheHottestTopicFirst() {
+        long runsBefore = trendingJob.runs();
         long topic = id(browser.postJson("/api/topics", user, "{\"title\":\"hot " + user + "\",\"body\":\"b\"}").body());
         for (int i = 0; i < 40; i++) {
             assertThat(browser.postJson("/api/topics/" + topic + "/votes", user + "-v" + i, "{\"value\":1}")
                     .statusCode()).isEqualTo(200);
         }
-        long runsBefore = trendingJob.runs();
         await(Duration.ofSeconds(30), () -> browser.get("/api/trending").body()
                 .startsWith("[{\"rank\":1,\"topicId\":" + topic + ","));
         assertThat(trendingJob.runs()).isGreaterThan(runsBefore);
@@ -204,7 +207,56 @@ class ForumFlowsIT {
                 .hasValueSatisfying(l -> assertThat(l).contains("/login"));
     }
 
+    @Test
+    void theDashboardShowsAPausedReplicaLeaveRotationWhileTheLoadKeepsReadingItsWrites() {
+        HttpResponse<String> page = browser.get("/dashboard");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js",
+                "/webjars/htmx.org/2.0.10/dist/htmx.min.js", "id=\"node-replica1\"", "pause replay");
+        assertThat(browser.get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").statusCode()).isEqualTo(200);
+
+        JsonNode before = lastSample();
+        assertThat(before.get("nodes")).hasSize(3);
+        long rywOkBefore = before.get("load").get("rywOk").asLong();
+        long sentBefore = before.get("load").get("sent").asLong();
+        long ejectionsBefore = before.get("counters").get("ejections").asLong();
+
+        assertThat(browser.postForm("/dashboard/load/start", Map.of("rate", "40", "seconds", "6")).body())
+                .contains("load: 40 req/s");
+        assertThat(browser.postForm("/dashboard/faults/pause/replica1", Map.of()).body()).contains("done: pause replica1");
+        assertThat(browser.postForm("/dashboard/faults/pause/primary", Map.of()).body())
+                .contains("refused", "primary is the primary");
+
+        await(Duration.ofSeconds(20), () -> {
+            JsonNode replica1 = node(lastSample(), "replica1");
+            return !replica1.get("serving").asBoolean() && replica1.get("state").asText().equals("LAGGING");
+        });
+        await(Duration.ofSeconds(30), () -> {
+            JsonNode load = lastSample().get("load");
+            return load.get("sent").asLong() > sentBefore && !load.get("running").asBoolean();
+        });
+        JsonNode after = lastSample();
+        assertThat(after.get("counters").get("ejections").asLong()).isGreaterThan(ejectionsBefore);
+        assertThat(after.get("load").get("rywOk").asLong()).isGreaterThan(rywOkBefore);
+        assertThat(after.get("load").get("rywStale").asLong()).as("stale reads after a write").isZero();
+    }
+
     // ---- helpers
+
+    private JsonNode lastSample() {
+        JsonNode all = JSON.readTree(browser.get("/dashboard/samples?after=0").body());
+        assertThat(all.size()).isPositive();
+        return all.get(all.size() - 1);
+    }
+
+    private static JsonNode node(JsonNode sample, String name) {
+        for (JsonNode n : sample.get("nodes")) {
+            if (n.get("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no node " + name + " in " + sample);
+    }
 
     static void signIn(ForumHttp browser, String name) {
         HttpResponse<String> login = browser.postForm("/login", Map.of("name", name, "next", "/"));
