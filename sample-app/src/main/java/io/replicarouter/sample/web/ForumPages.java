@@ -79,8 +79,9 @@ public class ForumPages {
         if (error != null) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", error);
-            model.addAttribute("title", title);
-            model.addAttribute("body", body);
+            // not "title": the layout fragment's parameter of that name would shadow it
+            model.addAttribute("draftTitle", title);
+            model.addAttribute("draftBody", body);
             return "new-topic";
         }
         long id = commands.createTopic(user.get(), title.strip(), body.strip());
