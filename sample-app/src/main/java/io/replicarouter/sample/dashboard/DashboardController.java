@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,10 +29,10 @@ public class DashboardController {
     private final DashboardSampler sampler;
     private final FaultControls faults;
     private final LoadGenerator load;
-    private final io.replicarouter.RoutingDataSource router;
+    private final ObjectProvider<io.replicarouter.RoutingDataSource> router;
 
     public DashboardController(DashboardSampler sampler, FaultControls faults, LoadGenerator load,
-            io.replicarouter.RoutingDataSource router) {
+            ObjectProvider<io.replicarouter.RoutingDataSource> router) {
         this.router = router;
         this.sampler = sampler;
         this.faults = faults;
@@ -41,7 +42,8 @@ public class DashboardController {
     @GetMapping("/dashboard")
     String page(Model model) {
         model.addAttribute("faults", faults.available());
-        model.addAttribute("nodes", router.topology().nodeNames());
+        io.replicarouter.RoutingDataSource ds = router.getIfAvailable();
+        model.addAttribute("nodes", ds == null ? List.of() : ds.topology().nodeNames());
         model.addAttribute("maxRate", LoadGenerator.MAX_RATE);
         model.addAttribute("maxSeconds", LoadGenerator.MAX_DURATION.toSeconds());
         return "dashboard";

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +27,7 @@ public class DashboardSampler {
 
     static final int KEPT = 120;
 
-    private final RoutingDataSource router;
+    private final ObjectProvider<RoutingDataSource> router;
     private final MeterRegistry meters;
     private final TokenCounters tokens;
     private final LoadGenerator load;
@@ -37,7 +38,7 @@ public class DashboardSampler {
     private long lastNanos;
     private long seq;
 
-    public DashboardSampler(RoutingDataSource router, MeterRegistry meters, TokenCounters tokens, LoadGenerator load,
+    public DashboardSampler(ObjectProvider<RoutingDataSource> router, MeterRegistry meters, TokenCounters tokens, LoadGenerator load,
             ReplyJob replyJob, TrendingJob trendingJob) {
         this.router = router;
         this.meters = meters;
@@ -76,9 +77,10 @@ public class DashboardSampler {
         double seconds = lastNanos == 0 ? 1 : Math.max(0.001, (now - lastNanos) / 1e9);
         lastNanos = now;
         Map<String, Long> statements = MeterTotals.byTag(meters, "replica.router.statements", "node");
-        TopologySnapshot topology = router.topology();
+        RoutingDataSource ds = router.getIfAvailable();
+        TopologySnapshot topology = ds == null ? null : ds.topology();
         List<Sample.Node> nodes = new ArrayList<>();
-        for (NodeSnapshot n : topology.nodes()) {
+        for (NodeSnapshot n : topology == null ? List.<NodeSnapshot>of() : topology.nodes()) {
             long count = statements.getOrDefault(n.name(), 0L);
             double rate = lastStatements.isEmpty() ? 0 : Math.max(0, count - lastStatements.getOrDefault(n.name(), 0L))
                     / seconds;
@@ -88,7 +90,8 @@ public class DashboardSampler {
                     n.lastError()));
         }
         lastStatements = new HashMap<>(statements);
-        return new Sample(++seq, System.currentTimeMillis(), topology.primary(), nodes, counters(), load.status());
+        return new Sample(++seq, System.currentTimeMillis(), topology == null ? null : topology.primary(), nodes,
+                counters(), load.status());
     }
 
     private Map<String, Long> counters() {

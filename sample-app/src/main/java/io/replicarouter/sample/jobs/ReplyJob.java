@@ -3,6 +3,7 @@ package io.replicarouter.sample.jobs;
 import io.replicarouter.spring.scope.ConsistencyTokens;
 import io.replicarouter.spring.scope.ResumedScope;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,13 +19,13 @@ public class ReplyJob {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyJob.class);
 
-    private final ConsistencyTokens tokens;
+    private final ObjectProvider<ConsistencyTokens> tokens;
     private final JobQueries queries;
     private final JobCommands commands;
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong missing = new AtomicLong();
 
-    public ReplyJob(ConsistencyTokens tokens, JobQueries queries, JobCommands commands) {
+    public ReplyJob(ObjectProvider<ConsistencyTokens> tokens, JobQueries queries, JobCommands commands) {
         this.tokens = tokens;
         this.queries = queries;
         this.commands = commands;
@@ -32,16 +33,25 @@ public class ReplyJob {
 
     /** Runs the job for one reply. */
     public void run(ReplyNotice notice) {
-        try (ResumedScope scope = tokens.open(notice.token())) {
-            JobQueries.ReplyTarget target = queries.replyTarget(notice.replyId()).orElse(null);
-            if (target == null) {
-                missing.incrementAndGet();
-                throw new IllegalStateException("reply " + notice.replyId() + " not found (retried)");
-            }
-            commands.notifyAndMark(target);
-            done.incrementAndGet();
-            log.debug("reply {} notified", notice.replyId());
+        ConsistencyTokens t = tokens.getIfAvailable();
+        if (t == null) { // no router (the plain-pool baseline): everything is on the primary anyway
+            runInScope(notice);
+            return;
         }
+        try (ResumedScope ignored = t.open(notice.token())) {
+            runInScope(notice);
+        }
+    }
+
+    private void runInScope(ReplyNotice notice) {
+        JobQueries.ReplyTarget target = queries.replyTarget(notice.replyId()).orElse(null);
+        if (target == null) {
+            missing.incrementAndGet();
+            throw new IllegalStateException("reply " + notice.replyId() + " not found (retried)");
+        }
+        commands.notifyAndMark(target);
+        done.incrementAndGet();
+        log.debug("reply {} notified", notice.replyId());
     }
 
     /** Jobs run to completion since start. */

@@ -10,6 +10,7 @@ import io.replicarouter.sample.jobs.ReplyJobs;
 import io.replicarouter.sample.user.UserNames;
 import io.replicarouter.sample.views.ViewCounter;
 import io.replicarouter.spring.scope.ConsistencyTokens;
+import org.springframework.beans.factory.ObjectProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
@@ -50,10 +51,10 @@ public class ForumApi {
     private final ForumCommands commands;
     private final ViewCounter views;
     private final ReplyJobs replyJobs;
-    private final ConsistencyTokens tokens;
+    private final ObjectProvider<ConsistencyTokens> tokens;
 
     public ForumApi(ForumQueries queries, ForumCommands commands, ViewCounter views, ReplyJobs replyJobs,
-            ConsistencyTokens tokens) {
+            ObjectProvider<ConsistencyTokens> tokens) {
         this.queries = queries;
         this.commands = commands;
         this.views = views;
@@ -103,7 +104,7 @@ public class ForumApi {
             throw new BadRequest(error);
         }
         long replyId = commands.reply(user, id, reply.body().strip());
-        replyJobs.enqueue(replyId, tokens.current());
+        replyJobs.enqueue(replyId, currentToken());
         return ResponseEntity.created(URI.create("/api/topics/" + id)).body(Map.of("id", replyId, "topicId", id));
     }
 
@@ -141,5 +142,11 @@ public class ForumApi {
             super(message);
             this.status = status;
         }
+    }
+
+    /** The request's token; {@code null} without the router ({@code replica-router.enabled=false}, the baseline). */
+    private String currentToken() {
+        ConsistencyTokens t = tokens.getIfAvailable();
+        return t == null ? null : t.current();
     }
 }

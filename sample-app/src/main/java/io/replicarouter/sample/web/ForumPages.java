@@ -8,6 +8,7 @@ import io.replicarouter.sample.jobs.ReplyJobs;
 import io.replicarouter.sample.user.UserNames;
 import io.replicarouter.sample.views.ViewCounter;
 import io.replicarouter.spring.scope.ConsistencyTokens;
+import org.springframework.beans.factory.ObjectProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
@@ -32,10 +33,10 @@ public class ForumPages {
     private final ForumCommands commands;
     private final ViewCounter views;
     private final ReplyJobs replyJobs;
-    private final ConsistencyTokens tokens;
+    private final ObjectProvider<ConsistencyTokens> tokens;
 
     public ForumPages(ForumQueries queries, ForumCommands commands, ViewCounter views, ReplyJobs replyJobs,
-            ConsistencyTokens tokens) {
+            ObjectProvider<ConsistencyTokens> tokens) {
         this.queries = queries;
         this.commands = commands;
         this.views = views;
@@ -99,7 +100,7 @@ public class ForumPages {
         }
         long replyId = commands.reply(user.get(), id, body.strip());
         // after the commit: the token now covers the reply, and the job reads it wherever it runs
-        replyJobs.enqueue(replyId, tokens.current());
+        replyJobs.enqueue(replyId, currentToken());
         return "redirect:/topics/" + id + "#reply-" + replyId;
     }
 
@@ -143,5 +144,11 @@ public class ForumPages {
     static String safeNext(String next) {
         return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
                 && !next.contains("\r") && !next.contains("\n") ? next : "/";
+    }
+
+    /** The request's token; {@code null} without the router ({@code replica-router.enabled=false}, the baseline). */
+    private String currentToken() {
+        ConsistencyTokens t = tokens.getIfAvailable();
+        return t == null ? null : t.current();
     }
 }
