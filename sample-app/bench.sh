@@ -11,13 +11,14 @@ for b in wrk nginx; do command -v $b >/dev/null || [ -x /usr/sbin/$b ] || { echo
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 jar=$(ls sample-app/target/replica-router-sample-app-*-exec.jar | head -1)
 launch() { java -cp "$jar" -Dloader.main="$1" org.springframework.boot.loader.launch.PropertiesLauncher "${@:2}"; }
-work=$(mktemp -d); pids=()
+work=$(mktemp -d); chmod 755 "$work"; pids=()  # nginx workers (nobody) must reach their dirs
 cleanup() { trap - EXIT INT TERM; for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
             for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT; trap "cleanup; exit 130" INT TERM
 free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-launch io.replicarouter.sample.edge.ClusterMain "$work/cluster.env" > "$work/cluster.log" 2>&1 & pids+=($!)
+# exec in a subshell: $! is then the JVM itself, which the cleanup TERMs (its shutdown hook stops the servers)
+(exec java -cp "$jar" -Dloader.main=io.replicarouter.sample.edge.ClusterMain org.springframework.boot.loader.launch.PropertiesLauncher "$work/cluster.env") > "$work/cluster.log" 2>&1 & pids+=($!)
 until [ -s "$work/cluster.env" ]; do sleep 0.5; done
 set -a; . "$work/cluster.env"; set +a; export FORUM_TOKEN_SECRET=bench-secret-bench-secret
 quiet="--logging.level.root=WARN --forum.trending.interval=5s"
@@ -25,7 +26,10 @@ a=$(free); b=$(free); p=$(free); n1=$(free); n2=$(free)
 start_app() { # name port extra-args...
   java -Xmx512m -jar "$jar" --spring.profiles.active=external --server.port=$2 --server.address=127.0.0.1 \
       --forum.instance=$1 $quiet "${@:3}" > "$work/app-$1.log" 2>&1 & pids+=($!)
-  until curl -fs -o /dev/null "http://127.0.0.1:$2/api/topics"; do sleep 1; done
+  until curl -fs -o /dev/null "http://127.0.0.1:$2/api/topics"; do
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "instance $1 did not start:" >&2; tail -40 "$work/app-$1.log" >&2; exit 1; }
+    sleep 1
+  done
 }
 start_app a "$a"
 start_app b "$b"

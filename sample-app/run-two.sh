@@ -23,6 +23,7 @@ jar=$(ls sample-app/target/replica-router-sample-app-*-exec.jar | head -1)
 launch() { java ${JAVA_OPTS:-} -cp "$jar" -Dloader.main="$1" org.springframework.boot.loader.launch.PropertiesLauncher "${@:2}"; }
 
 work=$(mktemp -d)
+chmod 755 "$work"  # nginx workers run as nobody when started as root: they must reach their dirs
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -31,10 +32,12 @@ cleanup() {
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap "cleanup; exit 130" INT TERM  # a handler that returned would let the script go on
 
 echo "starting the embedded cluster..."
-launch io.replicarouter.sample.edge.ClusterMain "$work/cluster.env" > "$work/cluster.log" 2>&1 &
+# exec in a subshell: $! is then the JVM itself, which the cleanup TERMs (its shutdown hook stops the servers)
+(exec java -cp "$jar" -Dloader.main=io.replicarouter.sample.edge.ClusterMain org.springframework.boot.loader.launch.PropertiesLauncher "$work/cluster.env") > "$work/cluster.log" 2>&1 &
 pids+=($!)
 until [ -s "$work/cluster.env" ]; do
   kill -0 "${pids[0]}" 2>/dev/null || { cat "$work/cluster.log"; exit 1; }; sleep 0.5

@@ -6,7 +6,11 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,6 +35,21 @@ public class JobsConfiguration {
             @Value("${forum.trending.interval:5s}") Duration interval) {
         return Tasks.recurring(TRENDING_TASK, FixedDelay.of(interval))
                 .execute((instance, context) -> job.recompute());
+    }
+
+    /**
+     * PostgreSQL, said rather than detected: db-scheduler detects the database from the connection's metadata at
+     * start-up, and when that first connection fails (a primary still starting, a pool timing out on a loaded
+     * machine) it falls back to a generic dialect that refuses {@code lock_and_fetch}, and the app does not start.
+     */
+    @Bean
+    DbSchedulerCustomizer postgresDialect() {
+        return new DbSchedulerCustomizer() {
+            @Override
+            public Optional<JdbcCustomization> jdbcCustomization() {
+                return Optional.of(new PostgreSqlJdbcCustomization(false, false));
+            }
+        };
     }
 
     @Bean
