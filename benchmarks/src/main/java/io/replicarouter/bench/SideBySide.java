@@ -66,7 +66,7 @@ import java.util.function.IntSupplier;
  */
 public final class SideBySide {
 
-    static final int ROWS = 10_000;
+    static final int ROWS = io.replicarouter.bench.workload.Workloads.ROWS;
     static final int POOL_SIZE = 8;
     static final String SQL = "select v from t where id = ?";
     static final int[] THREADS = {1, 8};
@@ -562,23 +562,9 @@ public final class SideBySide {
         }
     }
 
-    /** Whether {@code v} is {@code "v" + id}, without building that string. */
+    /** Whether {@code v} is {@code "v" + id}, without building that string (the same check as the workloads'). */
     static boolean expected(String v, int id) {
-        if (v == null || v.length() < 2 || v.charAt(0) != 'v') {
-            return false;
-        }
-        int n = 0;
-        for (int i = 1; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            if (ch < '0' || ch > '9' || (i == 1 && ch == '0')) {
-                return false;
-            }
-            n = n * 10 + (ch - '0');
-            if (n > ROWS) {
-                return false;
-            }
-        }
-        return n == id;
+        return io.replicarouter.bench.workload.Workloads.expected(v, id);
     }
 
     // ---- report ----

@@ -244,7 +244,7 @@ public final class Workloads {
     }
 
     /** Whether {@code v} is {@code "v" + id}, without building that string. */
-    static boolean expected(String v, int id) {
+    public static boolean expected(String v, int id) {
         if (v == null || v.length() < 2 || v.charAt(0) != 'v') {
             return false;
         }

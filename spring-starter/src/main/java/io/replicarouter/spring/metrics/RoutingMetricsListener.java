@@ -151,37 +151,22 @@ public final class RoutingMetricsListener implements RoutingListener {
     @Override
     public void nodeUnreachable(String node, ProbeFailure failure, String detail, int abortedConnections) {
         NodeCells n = node(node);
-        int i = failure.ordinal();
-        Cell c = n.probes[i];
-        if (c == null) {
-            c = create(n.probes, i, () -> new Cell(PROBE_FAILURES, "Failed probes of the topology monitor", false,
-                    "node", n.name, "failure", failure.tag()));
-        }
-        c.count.increment();
+        byCause(n, n.probes, failure.ordinal(), PROBE_FAILURES, "Failed probes of the topology monitor", "failure",
+                failure.tag()).count.increment();
     }
 
     @Override
     public void replicaEjected(String node, EjectionCause cause, String detail) {
         NodeCells n = node(node);
-        int i = cause.ordinal();
-        Cell c = n.ejections[i];
-        if (c == null) {
-            c = create(n.ejections, i, () -> new Cell(EJECTIONS, "Times the monitor took a replica out of read"
-                    + " rotation", false, "node", n.name, "cause", cause.tag()));
-        }
-        c.count.increment();
+        byCause(n, n.ejections, cause.ordinal(), EJECTIONS, "Times the monitor took a replica out of read rotation",
+                "cause", cause.tag()).count.increment();
     }
 
     @Override
     public void nodeFenced(String node, FenceCause cause, String detail) {
         NodeCells n = node(node);
-        int i = cause.ordinal();
-        Cell c = n.fences[i];
-        if (c == null) {
-            c = create(n.fences, i, () -> new Cell(FENCES, "Times a node was fenced (no traffic at all)", false,
-                    "node", n.name, "cause", cause.tag()));
-        }
-        c.count.increment();
+        byCause(n, n.fences, cause.ordinal(), FENCES, "Times a node was fenced (no traffic at all)", "cause",
+                cause.tag()).count.increment();
     }
 
     @Override
@@ -310,6 +295,16 @@ public final class RoutingMetricsListener implements RoutingListener {
             c = create(fallbacks, i, () -> new Cell(FALLBACKS, "Reads that went to the primary because no replica"
                     + " could serve them (no_replica: none eligible; consistency: none caught up)", false, "reason",
                     tag));
+        }
+        return c;
+    }
+
+    /** A node's counter for one value of a cause enum ({@code slots[i]}), tagged {@code node} and {@code tagKey}. */
+    private Cell byCause(NodeCells n, Cell[] slots, int i, String name, String description, String tagKey,
+                         String tag) {
+        Cell c = slots[i];
+        if (c == null) {
+            c = create(slots, i, () -> new Cell(name, description, false, "node", n.name, tagKey, tag));
         }
         return c;
     }
