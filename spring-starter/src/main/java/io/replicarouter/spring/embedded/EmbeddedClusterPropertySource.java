@@ -11,12 +11,16 @@ import java.util.List;
 
 /**
  * The embedded cluster's connection properties: {@code spring.datasource.url}, {@code username}, {@code password}
- * and {@code replica-router.replicas[n].url}. The cluster starts when a value is first read (when the DataSource
- * is configured), or when {@link EmbeddedReplicaCluster} asks for it, whichever comes first; once.
+ * and {@code replica-router.replicas[n].url}; with {@code discover-roles}, {@code spring.datasource.username} and
+ * {@code password} and every server as {@code replica-router.nodes[n].url} and {@code .name} (the cluster's node
+ * names, the primary first). The cluster starts when a value is first read (when the DataSource is configured), or
+ * when {@link EmbeddedReplicaCluster} asks for it, whichever comes first; once.
  */
 final class EmbeddedClusterPropertySource extends EnumerablePropertySource<ReplicaRouterEmbeddedProperties> {
 
     static final String NAME = "replicaRouterEmbeddedCluster";
+    private static final String REPLICAS = "replica-router.replicas[";
+    private static final String NODES = "replica-router.nodes[";
 
     private final String[] names;
     private EmbeddedCluster cluster;
@@ -24,10 +28,17 @@ final class EmbeddedClusterPropertySource extends EnumerablePropertySource<Repli
 
     EmbeddedClusterPropertySource(ReplicaRouterEmbeddedProperties properties) {
         super(NAME, properties);
-        List<String> n = new ArrayList<>(List.of("spring.datasource.url", "spring.datasource.username",
-                "spring.datasource.password"));
-        for (int i = 0; i < properties.getReplicas(); i++) {
-            n.add("replica-router.replicas[" + i + "].url");
+        List<String> n = new ArrayList<>(List.of("spring.datasource.username", "spring.datasource.password"));
+        if (properties.isDiscoverRoles()) {
+            for (int i = 0; i <= properties.getReplicas(); i++) {
+                n.add(NODES + i + "].url");
+                n.add(NODES + i + "].name");
+            }
+        } else {
+            n.add("spring.datasource.url");
+            for (int i = 0; i < properties.getReplicas(); i++) {
+                n.add(REPLICAS + i + "].url");
+            }
         }
         this.names = n.toArray(String[]::new);
     }
@@ -39,21 +50,33 @@ final class EmbeddedClusterPropertySource extends EnumerablePropertySource<Repli
 
     @Override
     public Object getProperty(String name) {
-        if (!name.startsWith("spring.datasource.") && !name.startsWith("replica-router.replicas[")) {
+        if (!name.startsWith("spring.datasource.") && !name.startsWith(REPLICAS) && !name.startsWith(NODES)) {
             return null;
         }
+        boolean discover = getSource().isDiscoverRoles();
         return switch (name) {
-            case "spring.datasource.url" -> cluster().primary().jdbcUrl();
+            case "spring.datasource.url" -> discover ? null : cluster().primary().jdbcUrl();
             case "spring.datasource.username" -> cluster().primary().username();
             case "spring.datasource.password" -> cluster().primary().password();
-            default -> replicaUrl(name);
+            default -> discover ? nodeProperty(name) : replicaUrl(name);
         };
     }
 
     private String replicaUrl(String name) {
         for (int i = 0; i < getSource().getReplicas(); i++) {
-            if (name.equals("replica-router.replicas[" + i + "].url")) {
+            if (name.equals(REPLICAS + i + "].url")) {
                 return cluster().replica(i).jdbcUrl();
+            }
+        }
+        return null;
+    }
+
+    /** {@code nodes[0]} is the primary, {@code nodes[i]} replica i-1, in the cluster's names. */
+    private String nodeProperty(String name) {
+        for (int i = 0; i <= getSource().getReplicas(); i++) {
+            if (name.equals(NODES + i + "].url") || name.equals(NODES + i + "].name")) {
+                ClusterNode node = i == 0 ? cluster().primary() : cluster().replica(i - 1);
+                return name.endsWith(".url") ? node.jdbcUrl() : node.name();
             }
         }
         return null;

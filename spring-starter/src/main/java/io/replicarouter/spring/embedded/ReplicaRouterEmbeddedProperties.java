@@ -24,6 +24,13 @@ public class ReplicaRouterEmbeddedProperties {
     /** Number of streaming replicas of the embedded primary, 0 to 16. */
     private int replicas = 2;
 
+    /**
+     * Whether to give the router every embedded server as a node whose role the monitor discovers
+     * (replica-router.nodes[n]) instead of a fixed primary and replicas: a replica promoted with the cluster's
+     * fault controls then becomes the router's primary (a failover it follows) instead of a fenced node.
+     */
+    private boolean discoverRoles;
+
     /** Name of the database the embedded servers serve (created on the primary, replicated). */
     private String database = "app";
 
@@ -53,6 +60,14 @@ public class ReplicaRouterEmbeddedProperties {
 
     public void setReplicas(int replicas) {
         this.replicas = replicas;
+    }
+
+    public boolean isDiscoverRoles() {
+        return discoverRoles;
+    }
+
+    public void setDiscoverRoles(boolean discoverRoles) {
+        this.discoverRoles = discoverRoles;
     }
 
     public String getDatabase() {
