@@ -462,7 +462,10 @@ public final class RoutingDataSourceBuilder {
             return RoutingListener.NONE;
         }
         if (listeners.size() == 1) {
-            return new GuardedListener(listeners.get(0));
+            RoutingListener only = listeners.get(0);
+            // a composite guards each of its listeners already; guarding it again would wrap every event twice
+            return only instanceof GuardedListener || only instanceof CompositeListener ? only
+                    : new GuardedListener(only);
         }
         return RoutingListener.composite(listeners.toArray(RoutingListener[]::new));
     }

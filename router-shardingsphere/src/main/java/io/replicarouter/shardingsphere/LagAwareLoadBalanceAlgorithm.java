@@ -6,7 +6,6 @@ import org.apache.shardingsphere.infra.algorithm.loadbalancer.core.LoadBalanceAl
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -176,14 +175,20 @@ public final class LagAwareLoadBalanceAlgorithm implements LoadBalanceAlgorithm 
     public String getTargetName(String groupName, List<String> availableTargetNames) {
         Set<String> serving = readable().names();
         int size = availableTargetNames.size();
-        List<String> candidates = new ArrayList<>(size);
+        int eligible = 0;
         for (String name : availableTargetNames) {
             if (serving.contains(name)) {
-                candidates.add(name);
+                eligible++;
             }
         }
-        if (!candidates.isEmpty()) {
-            return candidates.get(Math.floorMod(turn.getAndIncrement(), candidates.size()));
+        if (eligible > 0) {
+            // the k-th serving name in ShardingSphere's order, without building a list per statement
+            int k = Math.floorMod(turn.getAndIncrement(), eligible);
+            for (String name : availableTargetNames) {
+                if (serving.contains(name) && k-- == 0) {
+                    return name;
+                }
+            }
         }
         switch (noReplica) {
             case PRIMARY -> {
