@@ -95,8 +95,8 @@ public final class PeersSideBySide {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 2 && args[0].equals("--profile")) {
-            profile(List.of(args[1].split(",")));
+        if ((args.length == 2 || args.length == 3) && args[0].equals("--profile")) {
+            profile(List.of(args[1].split(",")), args.length == 3 ? positive(args[2], "--profile's threads") : 8);
             return;
         }
         Settings s = parse(args);
@@ -199,10 +199,12 @@ public final class PeersSideBySide {
     }
 
     /**
-     * {@code --profile a,b}: workload A at 8 threads for 8 s per named contender under JFR (execution samples every
-     * 1 ms), and its top frames (start the JVM with -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints).
+     * {@code --profile a,b [threads]}: workload A at 8 threads (or the given number) for 8 s per named contender
+     * under JFR (execution samples every 1 ms), and its top frames (start the JVM with
+     * -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints). Name the first contender twice to keep the JIT
+     * compilation that the recording sets off out of the comparison.
      */
-    static void profile(List<String> names) throws Exception {
+    static void profile(List<String> names, int threads) throws Exception {
         Path dir = Path.of(System.getProperty("sidebyside.out", "benchmarks/target/side-by-side"));
         java.nio.file.Files.createDirectories(dir);
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2)
@@ -217,20 +219,20 @@ public final class PeersSideBySide {
                 Contender contender = Contenders.named(name);
                 try (Peer peer = contender.open(nodes)) {
                     Runner.waitUntilFull(name, peer, Pools.SIZE);
-                    runner.run(name, peer, Workloads.pointSelect(), 8, Duration.ofSeconds(2), Duration.ofSeconds(3));
+                    runner.run(name, peer, Workloads.pointSelect(), threads, Duration.ofSeconds(2), Duration.ofSeconds(3));
                     Path file = dir.resolve("peers-" + name + ".jfr");
                     PhaseResult p;
                     try (jdk.jfr.Recording recording = new jdk.jfr.Recording(
                             jdk.jfr.Configuration.getConfiguration("profile"))) {
                         recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
                         recording.start();
-                        p = runner.run(name, peer, Workloads.pointSelect(), 8, Duration.ZERO, Duration.ofSeconds(8));
+                        p = runner.run(name, peer, Workloads.pointSelect(), threads, Duration.ZERO, Duration.ofSeconds(8));
                         recording.stop();
                         recording.dump(file);
                     }
                     JfrTop.Summary s = JfrTop.read(file);
-                    System.out.printf(Locale.ROOT, "%n=== profile %s, 8 threads, 8 s: %,.0f ops/s, p50 %.0f us, client"
-                                    + " CPU %.1f us/op, others %.1f %%; %d samples; self samples by owner:%n%s", name,
+                    System.out.printf(Locale.ROOT, "%n=== profile %s, %d threads, 8 s: %,.0f ops/s, p50 %.0f us, client"
+                                    + " CPU %.1f us/op, others %.1f %%; %d samples; self samples by owner:%n%s", name, threads,
                             p.opsPerSecond(), p.p50Micros(), p.clientCpuMicrosPerOp(), p.othersPercent(), s.samples(),
                             JfrTop.top(s.owners(), s.samples(), 10));
                     System.out.printf("top 25 frames by self samples:%n%s", JfrTop.top(s.self(), s.samples(), 25));
