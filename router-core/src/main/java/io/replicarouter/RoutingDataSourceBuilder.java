@@ -214,8 +214,8 @@ public final class RoutingDataSourceBuilder {
     }
 
     /**
-     * A replica reached by URL with a weight (for the {@code weighted} and {@code power-of-two-choices}
-     * balancers; from 1 to 1,000). The name: not blank, at most 64 characters, no control
+     * A replica reached by URL with a weight (for the {@code weighted}, {@code power-of-two-choices} and
+     * {@code thread-affinity} balancers; from 1 to 1,000). The name: not blank, at most 64 characters, no control
      * characters, unique among the nodes. The URL as for {@link #primary(String, String, String)}.
      */
     public RoutingDataSourceBuilder replica(String name, String jdbcUrl, String username, String password, int weight) {
@@ -234,7 +234,8 @@ public final class RoutingDataSourceBuilder {
 
     /**
      * A node whose role the topology monitor discovers, with a weight its reads get while it is a replica (for
-     * the {@code weighted} and {@code power-of-two-choices} balancers; from 1 to 1,000; ignored while it is the
+     * the {@code weighted}, {@code power-of-two-choices} and {@code thread-affinity} balancers; from 1 to 1,000;
+     * ignored while it is the
      * primary). Otherwise as {@link #node(String, String, String, String)}.
      */
     public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password, int weight) {
@@ -256,8 +257,8 @@ public final class RoutingDataSourceBuilder {
     }
 
     /**
-     * A built-in balancer by name: round-robin, weighted, least-outstanding, power-of-two-choices (case and
-     * {@code _}/{@code -} insensitive).
+     * A built-in balancer by name: round-robin, weighted, least-outstanding, power-of-two-choices,
+     * thread-affinity (case and {@code _}/{@code -} insensitive); see {@link io.replicarouter.balance.Balancers}.
      */
     public RoutingDataSourceBuilder balancer(String name) {
         this.balancerName = name;
@@ -478,7 +479,7 @@ public final class RoutingDataSourceBuilder {
                         "balancer must not be null or blank, was "
                         + (balancerName == null ? "null" : "'" + balancerName + "'")
                         + "; give a LoadBalancer or one of round-robin, weighted, least-outstanding,"
-                        + " power-of-two-choices");
+                        + " power-of-two-choices, thread-affinity");
             }
             try {
                 Balancers.byName(balancerName); // throws naming the unknown value and the known names

@@ -67,7 +67,7 @@ public final class PeersSideBySide {
 
         static Settings defaults() {
             return new Settings("default", Duration.ofSeconds(3), Duration.ofSeconds(1), 2, new int[] {1, 8, 16}, 8,
-                    2, false, Duration.ofSeconds(3), 15, false, Path.of("docs"), "");
+                    3, false, Duration.ofSeconds(3), 15, false, Path.of("docs"), "");
         }
 
         Settings quick() {
@@ -97,6 +97,10 @@ public final class PeersSideBySide {
     public static void main(String[] args) throws Exception {
         if ((args.length == 2 || args.length == 3) && args[0].equals("--profile")) {
             profile(List.of(args[1].split(",")), args.length == 3 ? positive(args[2], "--profile's threads") : 8);
+            return;
+        }
+        if ((args.length == 2 || args.length == 3) && args[0].equals("--first-query")) {
+            firstQueryOnly(List.of(args[1].split(",")), args.length == 3 ? positive(args[2], "--first-query's runs") : 6);
             return;
         }
         Settings s = parse(args);
@@ -196,6 +200,45 @@ public final class PeersSideBySide {
         }
         results.seconds((System.nanoTime() - started) / 1e9);
         return results.build();
+    }
+
+    /**
+     * {@code --first-query a,b [runs]}: workload C alone, {@code runs} fresh JVMs per named contender (default 6) in a
+     * rotated order, one at a time, on a cluster that nothing else uses; prints each contender's median time to first
+     * query and the median of its per-run differences to the first named contender (the runs are paired: run r of
+     * every contender follows the same rotation step, so a slow spell of the machine hits the pair alike).
+     */
+    static void firstQueryOnly(List<String> names, int runs) throws Exception {
+        List<Contender> chosen = names.stream().map(Contenders::named).toList();
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2)
+                .postgresSetting("max_connections", "400").start()) {
+            try (Connection c = cluster.primary().connect()) {
+                Workloads.createTables(c);
+            }
+            cluster.waitForCatchUp(Duration.ofSeconds(30));
+            Nodes nodes = Nodes.of(cluster);
+            double[][] times = new double[chosen.size()][runs];
+            for (int run = 0; run < runs; run++) {
+                for (int i : Stats.rotation(run, chosen.size())) {
+                    FirstQuery.Time t = FirstQuery.measure(chosen.get(i).name(), nodes);
+                    if (!t.ok()) {
+                        throw new IllegalStateException(chosen.get(i).name() + "'s first query failed: " + t.error());
+                    }
+                    times[i][run] = t.sinceJvmStartMillis();
+                    System.out.printf(Locale.ROOT, "run %d/%d  %-17s %,6.0f ms since the JVM started (%,6.0f ms since"
+                            + " main)%n", run + 1, runs, chosen.get(i).name(), t.sinceJvmStartMillis(), t.sinceMainMillis());
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n| contender | first query ms, median of %d JVMs | Δ ms vs %s, median of the"
+                    + " per-run differences | range ms |%n|---|---|---|---|%n", runs, chosen.get(0).name());
+            for (int i = 0; i < chosen.size(); i++) {
+                double[] sorted = times[i].clone();
+                java.util.Arrays.sort(sorted);
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %+,.0f | %,.0f–%,.0f |%n", chosen.get(i).name(),
+                        Stats.median(times[i]), Stats.medianOfDifferences(times[i], times[0]), sorted[0],
+                        sorted[sorted.length - 1]);
+            }
+        }
     }
 
     /**

@@ -118,7 +118,7 @@ class BalancersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"round-robin", "ROUND_ROBIN", "weighted", "least-outstanding", "least_outstanding",
-            "power-of-two-choices", "p2c", " Weighted "})
+            "power-of-two-choices", "p2c", " Weighted ", "thread-affinity", "Thread_Affinity"})
     void knownNames(String name) {
         assertThat(Balancers.byName(name).choose(List.of(A))).isSameAs(A);
     }
@@ -133,5 +133,76 @@ class BalancersTest {
     @Test
     void nullNameIsRefused() {
         assertThatThrownBy(() -> Balancers.byName(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void threadAffinityKeepsEachThreadOnOneReplica() {
+        for (long thread = 0; thread < 200; thread++) {
+            Candidate first = Balancers.affine(List.of(A, B, C), thread);
+            for (int i = 0; i < 20; i++) {
+                assertThat(Balancers.affine(List.of(A, B, C), thread)).isSameAs(first);
+            }
+            // the order of the candidates does not matter, only who they are
+            assertThat(Balancers.affine(List.of(C, A, B), thread)).isSameAs(first);
+        }
+    }
+
+    @Test
+    void threadAffinitySpreadsThreadsEvenly() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (long thread = 1; thread <= 30_000; thread++) {
+            counts.merge(Balancers.affine(List.of(A, B, C), thread).name(), 1, Integer::sum);
+        }
+        assertThat(counts.values()).hasSize(3).allSatisfy(n -> assertThat(n).isBetween(9_300, 10_700));
+    }
+
+    @Test
+    void threadAffinitySpreadsThreadsByWeight() {
+        Fake heavy = new Fake("heavy", 3, 0, 0);
+        Fake light = new Fake("light", 1, 0, 0);
+        Map<String, Integer> counts = new HashMap<>();
+        for (long thread = 1; thread <= 40_000; thread++) {
+            counts.merge(Balancers.affine(List.of(heavy, light), thread).name(), 1, Integer::sum);
+        }
+        assertThat(counts.get("heavy")).isBetween(29_000, 31_000);
+        assertThat(counts.get("light")).isBetween(9_000, 11_000);
+    }
+
+    @Test
+    void threadAffinityMovesOnlyTheThreadsOfAReplicaThatLeaves() {
+        int moved = 0;
+        int onC = 0;
+        for (long thread = 1; thread <= 10_000; thread++) {
+            Candidate all = Balancers.affine(List.of(A, B, C), thread);
+            Candidate without = Balancers.affine(List.of(A, B), thread);
+            if (all == C) {
+                onC++;
+                assertThat(without).isIn(A, B);
+            } else {
+                if (without != all) {
+                    moved++;
+                }
+            }
+        }
+        assertThat(onC).isBetween(3_000, 3_700);
+        assertThat(moved).isZero();
+    }
+
+    @Test
+    void threadAffinityUsesTheCallingThread() throws Exception {
+        LoadBalancer lb = Balancers.threadAffinity();
+        Candidate mine = lb.choose(List.of(A, B, C));
+        assertThat(lb.choose(List.of(A, B, C))).isSameAs(mine);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 64; i++) {
+            Thread t = new Thread(() -> {
+                synchronized (seen) {
+                    seen.add(lb.choose(List.of(A, B, C)).name());
+                }
+            });
+            t.start();
+            t.join();
+        }
+        assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
     }
 }

@@ -72,7 +72,7 @@ public class ReplicaRouterProperties {
     /** How long a node that failed with a connection error gets no traffic before it is tried again. */
     private Duration nodeDownCoolDown = Duration.ofSeconds(2);
 
-    /** Load balancer among eligible replicas: round-robin, weighted, least-outstanding or power-of-two-choices. */
+    /** Load balancer among eligible replicas: round-robin, weighted, least-outstanding, power-of-two-choices or thread-affinity. */
     private String balancer = "round-robin";
 
     /** What a read does when no replica is eligible: PRIMARY runs it there, FAIL throws an SQLException. */

@@ -41,7 +41,7 @@ class ConfigurationMetadataTest {
     void namedValuesHaveHints() throws IOException {
         DocumentContext metadata = metadata();
         assertThat(hint(metadata, "replica-router.balancer")).containsExactly("round-robin", "weighted",
-                "least-outstanding", "power-of-two-choices");
+                "least-outstanding", "power-of-two-choices", "thread-affinity");
         assertThat(hint(metadata, "replica-router.consistency")).containsExactlyInAnyOrder("eventual",
                 "read-your-writes", "monotonic", "strong");
         assertThat(hint(metadata, "replica-router.no-replica-policy")).containsExactlyInAnyOrder("primary", "fail");

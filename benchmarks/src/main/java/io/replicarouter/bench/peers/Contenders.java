@@ -63,9 +63,20 @@ public final class Contenders {
 
     /** The contender named {@code name}. */
     public static Contender named(String name) {
-        Optional<Contender> c = all().stream().filter(x -> x.name().equals(name)).findFirst();
+        List<Contender> known = new java.util.ArrayList<>(all());
+        known.addAll(extras());
+        Optional<Contender> c = known.stream().filter(x -> x.name().equals(name)).findFirst();
         return c.orElseThrow(() -> new IllegalArgumentException("no contender named '" + name + "'; known: "
-                + all().stream().map(Contender::name).toList()));
+                + known.stream().map(Contender::name).toList()));
+    }
+
+    /**
+     * Contenders outside the default run (which must stay under 10 minutes), for {@code --profile} and
+     * {@code --first-query}: the router with the {@code thread-affinity} balancer.
+     */
+    public static List<Contender> extras() {
+        return List.of(new Contender("router-ryw-affinity", "Replica Router, READ_YOUR_WRITES, thread-affinity balancer",
+                n -> new RouterPeer(n, Consistency.READ_YOUR_WRITES, "thread-affinity")));
     }
 
     static Peer hikariPrimary(Nodes n) {

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
-/** Replica Router over the primary and both replicas, its defaults but for the consistency level and fixed pools. */
+/**
+ * Replica Router over the primary and both replicas, its defaults but for the consistency level, fixed pools and,
+ * optionally, the balancer.
+ */
 final class RouterPeer implements Peer {
 
     private final RoutingDataSource router;
@@ -20,11 +23,16 @@ final class RouterPeer implements Peer {
     private final List<IntSupplier> sizes = new ArrayList<>();
 
     RouterPeer(Nodes nodes, Consistency level) {
+        this(nodes, level, "round-robin");
+    }
+
+    RouterPeer(Nodes nodes, Consistency level, String balancer) {
         this.level = level;
         ClusterNode p = nodes.primary();
         RoutingDataSourceBuilder b = RoutingDataSource.builder()
                 .primary(p.jdbcUrl(), p.username(), p.password())
                 .consistency(level)
+                .balancer(balancer)
                 .poolSize(Pools.SIZE)
                 .poolCustomizer(config -> {
                     config.setMinimumIdle(Pools.SIZE);
