@@ -177,12 +177,7 @@ public final class PeersSideBySide {
         int k = contenders.size();
         phasesPlanned = k * (settings.pointThreads().length * settings.rounds() + 2 + 3 + settings.firstQueryRuns() + 1);
         RunResults.Builder results = RunResults.builder(settings.mode(), settings.command(), quiet, settings.maxOthers());
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2)
-                .postgresSetting("max_connections", "400").start()) {
-            try (Connection c = cluster.primary().connect()) {
-                Workloads.createTables(c);
-            }
-            cluster.waitForCatchUp(Duration.ofSeconds(30));
+        try (EmbeddedCluster cluster = startCluster()) {
             Nodes nodes = Nodes.of(cluster);
             results.nodes(nodes.all().stream().map(ClusterNode::name).toList());
             results.machine(Machine.describe(cluster));
@@ -202,6 +197,21 @@ public final class PeersSideBySide {
         return results.build();
     }
 
+    /** The embedded primary + 2 replicas with the workloads' tables, replicated; the caller closes it. */
+    static EmbeddedCluster startCluster() throws Exception {
+        EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).postgresSetting("max_connections", "400").start();
+        try {
+            try (Connection c = cluster.primary().connect()) {
+                Workloads.createTables(c);
+            }
+            cluster.waitForCatchUp(Duration.ofSeconds(30));
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
     /**
      * {@code --first-query a,b [runs]}: workload C alone, {@code runs} fresh JVMs per named contender (default 6) in a
      * rotated order, one at a time, on a cluster that nothing else uses; prints each contender's median time to first
@@ -210,12 +220,7 @@ public final class PeersSideBySide {
      */
     static void firstQueryOnly(List<String> names, int runs) throws Exception {
         List<Contender> chosen = names.stream().map(Contenders::named).toList();
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2)
-                .postgresSetting("max_connections", "400").start()) {
-            try (Connection c = cluster.primary().connect()) {
-                Workloads.createTables(c);
-            }
-            cluster.waitForCatchUp(Duration.ofSeconds(30));
+        try (EmbeddedCluster cluster = startCluster()) {
             Nodes nodes = Nodes.of(cluster);
             double[][] times = new double[chosen.size()][runs];
             for (int run = 0; run < runs; run++) {
@@ -250,12 +255,7 @@ public final class PeersSideBySide {
     static void profile(List<String> names, int threads) throws Exception {
         Path dir = Path.of(System.getProperty("sidebyside.out", "benchmarks/target/side-by-side"));
         java.nio.file.Files.createDirectories(dir);
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2)
-                .postgresSetting("max_connections", "400").start()) {
-            try (Connection c = cluster.primary().connect()) {
-                Workloads.createTables(c);
-            }
-            cluster.waitForCatchUp(Duration.ofSeconds(30));
+        try (EmbeddedCluster cluster = startCluster()) {
             Nodes nodes = Nodes.of(cluster);
             Runner runner = new Runner(nodes, new ProcCpu(cluster.nodes()));
             for (String name : names) {
