@@ -32,6 +32,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -217,6 +218,17 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         if (!context.scopes().pop(state)) {
             log.warn("a consistency scope was closed on a thread it was not open on; nothing to undo there");
         }
+    }
+
+    /**
+     * The cluster's system identifier ({@code pg_control_system()}), which keys this cluster's position in
+     * consistency tokens: from the monitor, else asked of the primary. Empty when it is unknown: no primary answers,
+     * or the user may not execute {@code pg_control_system()} (then tokens of several clusters, e.g. shards, would
+     * share the key 0; grant {@code EXECUTE ON FUNCTION pg_control_system()} to the router's user).
+     */
+    public OptionalLong systemIdentifier() {
+        long id = systemId();
+        return id == 0 ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
     /** The cluster's system identifier: from the monitor, else asked of the primary once. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -131,12 +132,37 @@ public final class ShardedRouting {
                 rule.getShardingAlgorithms().put(algorithmName,
                         t.algorithm() != null ? t.algorithm() : inline(t, nodes));
             }
+            checkDistinctClusters(); // after the checks that need no server
             List<RuleConfiguration> rules = List.of(rule);
             Map<String, DataSource> dataSources = new LinkedHashMap<>();
             for (Map.Entry<String, RoutingDataSource> shard : shards.entrySet()) {
                 dataSources.put(shard.getKey(), new RoutedShard(shard.getKey(), shard.getValue()));
             }
             return ShardingSphereDataSourceFactory.createDataSource(databaseName, null, dataSources, rules, properties);
+        }
+
+        /**
+         * Every shard group must be its own cluster with a known system identifier: a consistency token keys each
+         * cluster's position by it, so two shards with the same (or an unknown, 0) identifier would read each
+         * other's positions, and a write on one would be waited for on the other's replicas.
+         */
+        private void checkDistinctClusters() {
+            Map<Long, String> seen = new LinkedHashMap<>();
+            for (Map.Entry<String, RoutingDataSource> shard : shards.entrySet()) {
+                OptionalLong id = shard.getValue().systemIdentifier();
+                if (id.isEmpty()) {
+                    throw new IllegalArgumentException("shard '" + shard.getKey() + "': its cluster's system identifier"
+                            + " is unknown (no primary answered, or its user may not execute pg_control_system());"
+                            + " consistency tokens key each shard's position by it. Grant it: GRANT EXECUTE ON FUNCTION"
+                            + " pg_control_system() TO <the router's user>");
+                }
+                String other = seen.putIfAbsent(id.getAsLong(), shard.getKey());
+                if (other != null) {
+                    throw new IllegalArgumentException("shards '" + other + "' and '" + shard.getKey() + "' are the"
+                            + " same cluster (system identifier " + Long.toUnsignedString(id.getAsLong()) + "): give"
+                            + " each shard group its own primary");
+                }
+            }
         }
 
         /** {@code <prefix>${column % n}}, when the shards are named prefix0 to prefix(n-1) in order. */
