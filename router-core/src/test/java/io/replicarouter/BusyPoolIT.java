@@ -51,12 +51,15 @@ class BusyPoolIT {
         try (RoutingDataSource ds = b.build()) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < 10; t++) {
+            // 20 readers of 100 ms over 2 replicas x 2 connections: a borrow waits about (20 / 4 - 1) x 100 ms on
+            // average, beyond the 250 ms pool timeout, so exhaustion is certain and not left to HikariCP's unfairness
+            // (with 10 readers of 50 ms the average wait was 75 ms, and a run on a quiet machine saw none)
+            for (int t = 0; t < 20; t++) {
                 Thread w = new Thread(() -> {
                     while (!stop.get()) {
                         long start = System.nanoTime();
                         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-                             ResultSet rs = s.executeQuery("SELECT inet_server_port(), pg_sleep(0.05)")) {
+                             ResultSet rs = s.executeQuery("SELECT inet_server_port(), pg_sleep(0.1)")) {
                             rs.next();
                             ports.add(rs.getInt(1));
                             reads.incrementAndGet();
