@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -87,7 +88,7 @@ class BrowserIT {
     @Test
     void theDashboardDrawsLiveChartsAndAFaultButtonTakesAReplicaOutOfRotation() throws IOException {
         driver.get(base() + "/dashboard");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
         wait.until(d -> ((Number) js("return window.forumDashboard.samples.length")).intValue() >= 3);
 
         // charts drawn: six uPlot charts with a canvas and data points in their series
@@ -104,7 +105,7 @@ class BrowserIT {
         assertThat(replica1.findElement(By.cssSelector(".state")).getText()).isIn("SERVING", "SLOW_START");
         replica1.findElement(By.xpath(".//button[text()='pause replay']")).click();
         wait.until(d -> d.findElement(By.id("control-result")).getText().equals("done: pause replica1"));
-        new WebDriverWait(driver, Duration.ofSeconds(25)).until(d ->
+        waitUpTo(Duration.ofSeconds(25)).until(d ->
                 d.findElement(By.cssSelector("#node-replica1 .state")).getText().equals("LAGGING"));
         assertThat(driver.findElement(By.id("node-replica1")).getAttribute("class")).contains("state-LAGGING");
         wait.until(d -> Long.parseLong(d.findElement(By.cssSelector("[data-l=rywOk] b")).getText()) > 0);
@@ -127,7 +128,7 @@ class BrowserIT {
         driver.get(base() + "/login");
         driver.findElement(By.id("name")).sendKeys(name);
         driver.findElement(By.id("login-submit")).click();
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(20));
         wait.until(d -> d.findElement(By.cssSelector(".who b")).getText().equals(name));
 
         EmbeddedCluster cluster = embedded.cluster();
@@ -144,6 +145,16 @@ class BrowserIT {
         driver.findElement(By.id("reply-submit")).click();
         wait.until(d -> d.findElement(By.id("reply-count")).getText().equals("1"));
         assertThat(driver.findElement(By.cssSelector(".replies .reply .body")).getText()).isEqualTo("and a reply");
+    }
+
+    /**
+     * A wait that also retries when an element it found was replaced before it was read (the page after a
+     * Post/Redirect/Get, or an htmx swap of the dashboard), instead of failing the test with a stale reference.
+     */
+    private static WebDriverWait waitUpTo(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private String base() {
