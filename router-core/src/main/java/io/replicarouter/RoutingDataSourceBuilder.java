@@ -235,8 +235,7 @@ public final class RoutingDataSourceBuilder {
     /**
      * A node whose role the topology monitor discovers, with a weight its reads get while it is a replica (for
      * the {@code weighted}, {@code power-of-two-choices} and {@code thread-affinity} balancers; from 1 to 1,000;
-     * ignored while it is the
-     * primary). Otherwise as {@link #node(String, String, String, String)}.
+     * ignored while it is the primary). Otherwise as {@link #node(String, String, String, String)}.
      */
     public RoutingDataSourceBuilder node(String name, String jdbcUrl, String username, String password, int weight) {
         nodes.add(new NodeSpec(name, null, true, jdbcUrl, username, password, null, weight));
@@ -478,8 +477,7 @@ public final class RoutingDataSourceBuilder {
                 throw new RouterConfigurationException("balancer", null, String.valueOf(balancerName),
                         "balancer must not be null or blank, was "
                         + (balancerName == null ? "null" : "'" + balancerName + "'")
-                        + "; give a LoadBalancer or one of round-robin, weighted, least-outstanding,"
-                        + " power-of-two-choices, thread-affinity");
+                        + "; give a LoadBalancer or one of " + Balancers.NAMES);
             }
             try {
                 Balancers.byName(balancerName); // throws naming the unknown value and the known names

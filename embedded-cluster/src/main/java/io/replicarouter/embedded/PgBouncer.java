@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +80,7 @@ public final class PgBouncer implements AutoCloseable {
                     "ignore_startup_parameters = extra_float_digits",
                     "logfile = " + dir.resolve("pgbouncer.log"),
                     ""));
-            List<String> cmd = new ArrayList<>(Commands.commandLine(List.of(bin.toString(), dir.resolve("pgbouncer.ini").toString())));
+            List<String> cmd = Commands.commandLine(List.of(bin.toString(), dir.resolve("pgbouncer.ini").toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile()).start();
             PgBouncer bouncer = new PgBouncer(p, dir, port, target.database());

@@ -48,6 +48,9 @@ public final class Balancers {
         return Balancers::affine;
     }
 
+    /** The names {@link #byName} knows, in the order the documentation lists them. */
+    public static final String NAMES = "round-robin, weighted, least-outstanding, power-of-two-choices, thread-affinity";
+
     /**
      * A balancer by its configuration name: {@code round-robin}, {@code weighted}, {@code least-outstanding},
      * {@code power-of-two-choices}, {@code thread-affinity} (case and {@code _}/{@code -} insensitive).
@@ -62,8 +65,7 @@ public final class Balancers {
             case "least-outstanding", "leastoutstanding" -> leastOutstanding();
             case "power-of-two-choices", "p2c" -> powerOfTwoChoices();
             case "thread-affinity", "threadaffinity" -> threadAffinity();
-            default -> throw new IllegalArgumentException("balancer '" + name + "' is unknown; use one of "
-                    + "round-robin, weighted, least-outstanding, power-of-two-choices, thread-affinity");
+            default -> throw new IllegalArgumentException("balancer '" + name + "' is unknown; use one of " + NAMES);
         };
     }
 
@@ -147,13 +149,19 @@ public final class Balancers {
             return candidates.get(0);
         }
         long seed = mix(threadId * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+        boolean equalWeights = true;
+        for (int i = 1; i < n && equalWeights; i++) {
+            equalWeights = Math.max(1, candidates.get(i).weight()) == Math.max(1, candidates.get(0).weight());
+        }
         Candidate best = null;
         double bestScore = -1;
         for (int i = 0; i < n; i++) {
             Candidate c = candidates.get(i);
             long h = mix(seed ^ (c.name().hashCode() * 0xC2B2AE3D27D4EB4FL));
             double u = ((h >>> 11) + 1) * 0x1.0p-53; // in (0, 1]
-            double score = u == 1.0 ? Double.MAX_VALUE : Math.max(1, c.weight()) / -Math.log(u);
+            // with equal weights the score is monotonic in u: compare u itself and skip the logarithm
+            double score = equalWeights ? u
+                    : u == 1.0 ? Double.MAX_VALUE : Math.max(1, c.weight()) / -Math.log(u);
             if (score > bestScore) {
                 best = c;
                 bestScore = score;

@@ -63,8 +63,7 @@ public final class Contenders {
 
     /** The contender named {@code name}. */
     public static Contender named(String name) {
-        List<Contender> known = new java.util.ArrayList<>(all());
-        known.addAll(extras());
+        List<Contender> known = java.util.stream.Stream.concat(all().stream(), extras().stream()).toList();
         Optional<Contender> c = known.stream().filter(x -> x.name().equals(name)).findFirst();
         return c.orElseThrow(() -> new IllegalArgumentException("no contender named '" + name + "'; known: "
                 + known.stream().map(Contender::name).toList()));
