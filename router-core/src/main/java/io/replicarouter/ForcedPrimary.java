@@ -20,7 +20,7 @@ final class ForcedPrimary implements BooleanSupplier {
         }
         d[0]++;
         openScopes.incrementAndGet();
-        return new PrimaryScope(this);
+        return new PrimaryScope(this::exit);
     }
 
     void exit() {

@@ -13,18 +13,19 @@ package io.replicarouter;
  */
 public final class PrimaryScope implements AutoCloseable {
 
-    private final ForcedPrimary owner;
+    private final Runnable exit;
     private boolean closed;
 
-    PrimaryScope(ForcedPrimary owner) {
-        this.owner = owner;
+    /** @param exit what closing it undoes (once): one data source's force-primary depth, or a group's */
+    PrimaryScope(Runnable exit) {
+        this.exit = exit;
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            owner.exit();
+            exit.run();
         }
     }
 }

@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -68,6 +69,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final TopologyMonitor monitor;
     private final TokenResolver tokens;
     private final RouterSettings settings;
+    private final IgnoredTokens ignoredTokens;
     private volatile long systemId;
     private volatile boolean closed;
 
@@ -85,6 +87,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         this.ownedPools = ownedPools;
         this.description = description;
         this.monitor = monitor;
+        this.ignoredTokens = ignoredTokens;
         this.tokens = new TokenResolver(tokens, primaryPosition, askIntervalNanos, primaryQuestions(),
                 ignoredTokens::report, NanoClock.SYSTEM);
     }
@@ -212,6 +215,26 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     String exportToken(ScopeState state) throws SQLException {
         return tokens.export(state);
+    }
+
+    /** For {@link RoutingGroup}: the positions a token of {@code state} would carry, by system identifier. */
+    Map<Long, Long> exportPositions(ScopeState state) throws SQLException {
+        return tokens.positions(state);
+    }
+
+    /** For {@link RoutingGroup}: adopts this cluster's position from a token, by the same rules as a token's. */
+    void adoptPosition(ScopeState state, long lsn) {
+        tokens.adopt(state, lsn);
+    }
+
+    /** For {@link RoutingGroup}: the codec of this data source's tokens. */
+    TokenCodec tokenCodec() {
+        return tokens.codec();
+    }
+
+    /** For {@link RoutingGroup}: reports a token ignored (warning and listener event), as this data source does. */
+    void reportIgnoredToken(TokenProblem problem, String why) {
+        ignoredTokens.report(problem, why);
     }
 
     void closeScope(ScopeState state) {

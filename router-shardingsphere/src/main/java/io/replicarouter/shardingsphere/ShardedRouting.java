@@ -1,6 +1,7 @@
 package io.replicarouter.shardingsphere;
 
 import io.replicarouter.RoutingDataSource;
+import io.replicarouter.RoutingGroup;
 import org.apache.shardingsphere.driver.api.ShardingSphereDataSourceFactory;
 import org.apache.shardingsphere.infra.algorithm.core.config.AlgorithmConfiguration;
 import org.apache.shardingsphere.infra.config.rule.RuleConfiguration;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
- * The result is ShardingSphere's own {@code DataSource}; closing it does not close the shards' routers (the
+ * The result wraps ShardingSphere's own {@code DataSource} and adds one consistency scope and one force-primary
+ * region over every shard ({@link ShardedDataSource}); closing it does not close the shards' routers (the
  * application built them, it closes them).
  */
 public final class ShardedRouting {
@@ -110,8 +111,16 @@ public final class ShardedRouting {
             return this;
         }
 
-        /** Checks the configuration and creates ShardingSphere's DataSource over the shards. */
-        public DataSource build() throws SQLException {
+        /**
+         * Checks the configuration and creates ShardingSphere's DataSource over the shards, with one consistency
+         * scope over all of them ({@link ShardedDataSource#openScope()}).
+         *
+         * @throws IllegalArgumentException naming the shards, for a configuration that cannot work: also two
+         *                                  shards on one cluster, a shard whose cluster's system identifier is
+         *                                  unknown (consistency tokens key each shard's position by it), or shards
+         *                                  that sign tokens with different secrets (see {@link RoutingGroup#of})
+         */
+        public ShardedDataSource build() throws SQLException {
             if (shards.isEmpty()) {
                 throw new IllegalArgumentException("no shard given: add shard(name, routingDataSource) for each");
             }
@@ -132,37 +141,15 @@ public final class ShardedRouting {
                 rule.getShardingAlgorithms().put(algorithmName,
                         t.algorithm() != null ? t.algorithm() : inline(t, nodes));
             }
-            checkDistinctClusters(); // after the checks that need no server
+            RoutingGroup group = RoutingGroup.of(shards); // after the checks that need no server
             List<RuleConfiguration> rules = List.of(rule);
             Map<String, DataSource> dataSources = new LinkedHashMap<>();
             for (Map.Entry<String, RoutingDataSource> shard : shards.entrySet()) {
                 dataSources.put(shard.getKey(), new RoutedShard(shard.getKey(), shard.getValue()));
             }
-            return ShardingSphereDataSourceFactory.createDataSource(databaseName, null, dataSources, rules, properties);
-        }
-
-        /**
-         * Every shard group must be its own cluster with a known system identifier: a consistency token keys each
-         * cluster's position by it, so two shards with the same (or an unknown, 0) identifier would read each
-         * other's positions, and a write on one would be waited for on the other's replicas.
-         */
-        private void checkDistinctClusters() {
-            Map<Long, String> seen = new LinkedHashMap<>();
-            for (Map.Entry<String, RoutingDataSource> shard : shards.entrySet()) {
-                OptionalLong id = shard.getValue().systemIdentifier();
-                if (id.isEmpty()) {
-                    throw new IllegalArgumentException("shard '" + shard.getKey() + "': its cluster's system identifier"
-                            + " is unknown (no primary answered, or its user may not execute pg_control_system());"
-                            + " consistency tokens key each shard's position by it. Grant it: GRANT EXECUTE ON FUNCTION"
-                            + " pg_control_system() TO <the router's user>");
-                }
-                String other = seen.putIfAbsent(id.getAsLong(), shard.getKey());
-                if (other != null) {
-                    throw new IllegalArgumentException("shards '" + other + "' and '" + shard.getKey() + "' are the"
-                            + " same cluster (system identifier " + Long.toUnsignedString(id.getAsLong()) + "): give"
-                            + " each shard group its own primary");
-                }
-            }
+            return new ShardedDataSource(
+                    ShardingSphereDataSourceFactory.createDataSource(databaseName, null, dataSources, rules, properties),
+                    group);
         }
 
         /** {@code <prefix>${column % n}}, when the shards are named prefix0 to prefix(n-1) in order. */

@@ -62,7 +62,7 @@ class ClusterIdentityIT {
             assertThatThrownBy(() -> ShardedRouting.builder().shard("ds_0", groups.routers.get(0))
                     .shard("ds_1", again).table("orders", "user_id").build())
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("shards 'ds_0' and 'ds_1' are the same cluster")
+                    .hasMessageContaining("members 'ds_0' and 'ds_1' are the same cluster")
                     .hasMessageContaining(Long.toUnsignedString(again.systemIdentifier().getAsLong()));
         }
     }
@@ -93,7 +93,7 @@ class ClusterIdentityIT {
                 assertThatThrownBy(() -> ShardedRouting.builder().shard("ds_0", groups.routers.get(0))
                         .shard("ds_1", limited).table("orders", "user_id").build())
                         .isInstanceOf(IllegalArgumentException.class)
-                        .hasMessageContaining("shard 'ds_1'")
+                        .hasMessageContaining("member 'ds_1'")
                         .hasMessageContaining("pg_control_system()")
                         .hasMessageNotContaining("limited-pw");
             }

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Two shard groups for the tests, each a real embedded primary with one streaming replica (fsync and
  * synchronous_commit on), each with its own {@link RoutingDataSource} whose listener records where statements ran.
- * Shard {@code i}'s nodes are named {@code s<i>-primary} and {@code s<i>-replica}.
+ * Shard {@code i}'s nodes are named {@code primary} and {@code s<i>-replica}.
  */
 final class ShardGroups implements AutoCloseable {
 
@@ -38,14 +38,7 @@ final class ShardGroups implements AutoCloseable {
                 }
                 Recorder recorder = new Recorder();
                 recorders.add(recorder);
-                routers.add(RoutingDataSource.builder()
-                        .primary(c.primary().jdbcUrl(), c.primary().username(), c.primary().password())
-                        .replica("s" + i + "-replica", c.replica(0).jdbcUrl(), c.primary().username(),
-                                c.primary().password())
-                        .maxLag(Duration.ofHours(1)).maxLagBytes(1L << 30)
-                        .listener(recorder)
-                        .poolSize(4)
-                        .build());
+                routers.add(router(i, recorder));
             }
             for (EmbeddedCluster c : clusters) {
                 c.waitForCatchUp(Duration.ofSeconds(10));
@@ -54,6 +47,21 @@ final class ShardGroups implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Another router over shard {@code i}'s nodes (as a second application instance has), recording into
+     * {@code recorder}; the caller closes it. Nodes {@code primary} and {@code s<i>-replica}.
+     */
+    RoutingDataSource router(int i, Recorder recorder) {
+        EmbeddedCluster c = clusters.get(i);
+        return RoutingDataSource.builder()
+                .primary(c.primary().jdbcUrl(), c.primary().username(), c.primary().password())
+                .replica("s" + i + "-replica", c.replica(0).jdbcUrl(), c.primary().username(), c.primary().password())
+                .maxLag(Duration.ofHours(1)).maxLagBytes(1L << 30)
+                .listener(recorder)
+                .poolSize(4)
+                .build();
     }
 
     /** Every recorded event of every shard is forgotten. */
@@ -89,21 +97,33 @@ final class ShardGroups implements AutoCloseable {
         }
     }
 
-    /** {@code node:REASON} of every executed statement, thread-safe. */
+    /** {@code node:REASON} of every executed statement, and the thread that ran it; thread-safe. */
     static final class Recorder implements RoutingListener {
 
         private final List<String> executed = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> threads = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void executed(String node, RouteReason reason, boolean write, long elapsedNanos, String sqlState,
                              int attempt) {
-            executed.add(node + ":" + reason);
+            synchronized (executed) {
+                executed.add(node + ":" + reason);
+                threads.add(Thread.currentThread().getName());
+            }
+        }
+
+        /** The threads of the statements recorded since the last {@link #drain()}, in order. */
+        List<String> threads() {
+            synchronized (executed) {
+                return List.copyOf(threads);
+            }
         }
 
         List<String> drain() {
             synchronized (executed) {
                 List<String> copy = List.copyOf(executed);
                 executed.clear();
+                threads.clear();
                 return copy;
             }
         }

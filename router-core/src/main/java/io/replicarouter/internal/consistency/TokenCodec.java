@@ -46,6 +46,14 @@ public final class TokenCodec {
         return secret != null;
     }
 
+    /** Whether {@code other} signs with the same secret (or neither signs): the tokens of one are the other's. */
+    public boolean sameKey(TokenCodec other) {
+        if (secret == null || other.secret == null) {
+            return secret == null && other.secret == null;
+        }
+        return MessageDigest.isEqual(secret, other.secret);
+    }
+
     /**
      * The decoded entries (system identifier → LSN), or why the token is unusable: {@code problem} (for metrics)
      * and {@code detail} (for people), both {@code null} for a good token.

@@ -54,6 +54,11 @@ public final class TokenResolver {
         this.clock = clock;
     }
 
+    /** The codec tokens are written and read with. */
+    public TokenCodec codec() {
+        return codec;
+    }
+
     /**
      * Adds what {@code token} records to {@code state}: this cluster's position (by the adoption rules) and the
      * positions of other clusters (carried unchanged). A bad token is reported and changes nothing.
@@ -127,6 +132,14 @@ public final class TokenResolver {
      * fails when the primary does not answer) and the other clusters' positions it carries.
      */
     public String export(ScopeState state) throws SQLException {
+        return codec.encode(positions(state));
+    }
+
+    /**
+     * What {@link #export} encodes: this cluster's position (a pending write resolved first, one round trip) and
+     * the other clusters' positions the scope carries, by system identifier.
+     */
+    public Map<Long, Long> positions(ScopeState state) throws SQLException {
         if (state.pendingWrite()) {
             long asked = clock.nanoTime();
             long lsn = primary.currentLsn();
@@ -137,7 +150,7 @@ public final class TokenResolver {
         if (state.writeLsn() != 0) {
             positions.put(primary.systemId(), state.writeLsn());
         }
-        return codec.encode(positions);
+        return positions;
     }
 
     /** The primary's position now (one round trip), 0 when it does not answer. */
