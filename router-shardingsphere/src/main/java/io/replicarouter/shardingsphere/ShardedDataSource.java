@@ -16,18 +16,20 @@ import java.util.logging.Logger;
  * ShardingSphere's {@code DataSource} over routed shard groups, as {@link ShardedRouting#builder()} builds it, with
  * one consistency scope and one force-primary region over every shard: a scope opened here is open in each shard's
  * {@link RoutingDataSource}, its token carries one position per shard (cluster), and both reach the threads on
- * which ShardingSphere runs parts of a statement. The routers stay the application's: closing this closes
- * ShardingSphere's side only.
+ * which ShardingSphere runs parts of a statement. The routers stay the application's (closing this closes
+ * ShardingSphere's side only) unless it was built with {@link ShardedRouting.Builder#ownShards()}.
  */
 public final class ShardedDataSource implements DataSource, AutoCloseable {
 
     private final DataSource sharding;
     private final RoutingGroup group;
     private final ScopeTransmitter transmitter;
+    private final boolean ownsShards;
 
-    ShardedDataSource(DataSource sharding, RoutingGroup group) {
+    ShardedDataSource(DataSource sharding, RoutingGroup group, boolean ownsShards) {
         this.sharding = sharding;
         this.group = group;
+        this.ownsShards = ownsShards;
         this.transmitter = ScopeTransmitter.register(group);
     }
 
@@ -106,12 +108,21 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         return iface.isInstance(this) || sharding.isWrapperFor(iface);
     }
 
-    /** Closes ShardingSphere's DataSource and stops carrying scopes into its threads; the routers stay open. */
+    /**
+     * Closes ShardingSphere's DataSource and stops carrying scopes into its threads; the routers stay open, unless
+     * it was built with {@link ShardedRouting.Builder#ownShards()}.
+     */
     @Override
     public void close() throws Exception {
         transmitter.unregister();
-        if (sharding instanceof AutoCloseable closeable) {
-            closeable.close();
+        try {
+            if (sharding instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        } finally {
+            if (ownsShards) {
+                group.members().values().forEach(RoutingDataSource::close);
+            }
         }
     }
 

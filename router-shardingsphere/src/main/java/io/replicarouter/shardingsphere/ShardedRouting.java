@@ -57,6 +57,7 @@ public final class ShardedRouting {
         private final List<Table> tables = new ArrayList<>();
         private final Properties properties = new Properties();
         private String databaseName = "sharded";
+        private boolean ownShards;
 
         private record Table(String name, String column, AlgorithmConfiguration algorithm) {
         }
@@ -98,6 +99,15 @@ public final class ShardedRouting {
             return this;
         }
 
+        /**
+         * The sharded DataSource owns the shards' routers: closing it closes them, and {@link #build()} closes them
+         * when it fails (for a DataSource that is the application's one bean, as in Spring).
+         */
+        public Builder ownShards() {
+            this.ownShards = true;
+            return this;
+        }
+
         /** ShardingSphere's logical database name ({@code sharded} unless given). */
         public Builder databaseName(String name) {
             requireName("databaseName", name);
@@ -121,6 +131,17 @@ public final class ShardedRouting {
          *                                  that sign tokens with different secrets (see {@link RoutingGroup#of})
          */
         public ShardedDataSource build() throws SQLException {
+            try {
+                return create();
+            } catch (RuntimeException | SQLException e) {
+                if (ownShards) {
+                    shards.values().forEach(RoutingDataSource::close);
+                }
+                throw e;
+            }
+        }
+
+        private ShardedDataSource create() throws SQLException {
             if (shards.isEmpty()) {
                 throw new IllegalArgumentException("no shard given: add shard(name, routingDataSource) for each");
             }
@@ -149,7 +170,7 @@ public final class ShardedRouting {
             }
             return new ShardedDataSource(
                     ShardingSphereDataSourceFactory.createDataSource(databaseName, null, dataSources, rules, properties),
-                    group);
+                    group, ownShards);
         }
 
         /** {@code <prefix>${column % n}}, when the shards are named prefix0 to prefix(n-1) in order. */

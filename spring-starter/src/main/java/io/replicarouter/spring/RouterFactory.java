@@ -42,14 +42,27 @@ final class RouterFactory {
     private final Environment environment;
     private final Binder binder;
     private final String poolPrefix;
+    private final String ownPrefix;
 
     RouterFactory(ReplicaRouterProperties properties, RouterNodes nodes, Environment environment) {
+        this(properties, nodes, environment, null);
+    }
+
+    /**
+     * @param prefix where this router's own settings may be (a shard group's, overriding {@code replica-router.*});
+     *               its last segment is in the pools' names ({@code <application>-<segment>-<node>}); {@code null}
+     *               for the starter's one router
+     */
+    RouterFactory(ReplicaRouterProperties properties, RouterNodes nodes, Environment environment, String prefix) {
+        this.ownPrefix = prefix;
+        String group = prefix == null ? null : prefix.substring(prefix.lastIndexOf('.') + 1);
         this.properties = properties;
         this.nodes = nodes;
         this.environment = environment;
         this.binder = Binder.get(environment);
         String app = environment.getProperty("spring.application.name");
-        this.poolPrefix = app == null || app.isBlank() ? "replica-router" : app.trim();
+        String named = app == null || app.isBlank() ? "replica-router" : app.trim();
+        this.poolPrefix = group == null ? named : named + "-" + group;
     }
 
     /** The builder with every property applied, before the application's customizers. */
@@ -127,6 +140,10 @@ final class RouterFactory {
         String reason = sentence(String.valueOf(e.getMessage()));
         String setting = refused.setting();
         String property = SETTINGS.get(setting);
+        if (property != null && ownPrefix != null) {
+            String own = ownPrefix + property.substring("replica-router".length());
+            property = environment.containsProperty(own) ? own : property;
+        }
         if (property != null) {
             String written = "tokenSecret".equals(setting) ? null : environment.getProperty(property);
             return new ReplicaRouterConfigurationException(property, written != null ? written : refused.value(),
@@ -138,7 +155,7 @@ final class RouterFactory {
         }
         return switch (setting) {
             case "url" -> new ReplicaRouterConfigurationException(
-                    spec.isPrimary() ? RouterNodes.PRIMARY_SOURCE : spec.property() + ".url", refused.value(), reason, e);
+                    spec.property() + ".url", refused.value(), reason, e);
             case "weight" -> new ReplicaRouterConfigurationException(spec.property() + ".weight", refused.value(),
                     reason, e);
             case "name" -> spec.isPrimary() ? new IllegalStateException("replica router: " + e.getMessage(), e)

@@ -67,27 +67,38 @@ final class RouterNodes {
      * @throws ReplicaRouterConfigurationException when replicas and nodes are both given, or a URL is missing
      */
     static RouterNodes of(ReplicaRouterProperties properties, Endpoint primary) {
+        return of(properties, primary, "replica-router", "spring.datasource");
+    }
+
+    /**
+     * The nodes of the router configured under {@code prefix} ({@code replica-router}, or a shard group's prefix),
+     * whose configured primary comes from {@code primaryProperty} ({@code spring.datasource}, or the same prefix):
+     * what error messages name.
+     */
+    static RouterNodes of(ReplicaRouterProperties properties, Endpoint primary, String prefix, String primaryProperty) {
         List<ReplicaRouterProperties.Node> replicas = properties.getReplicas();
         List<ReplicaRouterProperties.Node> nodes = properties.getNodes();
+        String primarySource = primaryProperty + ".url";
         if (!replicas.isEmpty() && !nodes.isEmpty()) {
-            throw new ReplicaRouterConfigurationException("replica-router.nodes", nodes.size() + " nodes",
-                    "replica-router.replicas and replica-router.nodes are both set. Give the replicas of the"
-                            + " primary in spring.datasource.url under replicas, or every node (roles discovered)"
+            throw new ReplicaRouterConfigurationException(prefix + ".nodes", nodes.size() + " nodes",
+                    prefix + ".replicas and " + prefix + ".nodes are both set. Give the replicas of the"
+                            + " primary in " + primarySource + " under replicas, or every node (roles discovered)"
                             + " under nodes.");
         }
         List<Spec> specs = new ArrayList<>();
         if (nodes.isEmpty()) {
             if (primary.url() == null || primary.url().isBlank()) {
-                throw new ReplicaRouterConfigurationException(PRIMARY_SOURCE, null,
-                        "The replica router takes the primary from spring.datasource.url (or the application's"
-                                + " JdbcConnectionDetails), and it is not set. Set it to the primary's JDBC URL, or"
-                                + " list every node under replica-router.nodes to have their roles discovered.");
+                throw new ReplicaRouterConfigurationException(primarySource, null,
+                        "The replica router takes the primary from " + primarySource + (PRIMARY_SOURCE.equals(
+                                primarySource) ? " (or the application's JdbcConnectionDetails)" : "")
+                                + ", and it is not set. Set it to the primary's JDBC URL, or"
+                                + " list every node under " + prefix + ".nodes to have their roles discovered.");
             }
             specs.add(new Spec("primary", NodeRole.PRIMARY, primary.url(), primary.username(), primary.password(), 1,
-                    "spring.datasource"));
-            add(specs, replicas, "replica-router.replicas", "replica", NodeRole.REPLICA, primary);
+                    primaryProperty));
+            add(specs, replicas, prefix + ".replicas", "replica", NodeRole.REPLICA, primary);
         } else {
-            add(specs, nodes, "replica-router.nodes", "node", null, primary);
+            add(specs, nodes, prefix + ".nodes", "node", null, primary);
         }
         return new RouterNodes(specs, !nodes.isEmpty());
     }
