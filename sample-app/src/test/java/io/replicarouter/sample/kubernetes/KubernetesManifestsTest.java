@@ -503,7 +503,8 @@ class KubernetesManifestsTest {
                 unknown.add(variable.getKey() + " (" + name + ")");
             }
         }
-        assertThat(unknown).as("variables no property of the app binds").isEmpty();
+        assertThat(unknown).as("variables no property of the app binds (Boot's form: dots to _, dashes dropped,"
+                + " REPLICAROUTER_MAXLAG for replica-router.max-lag)").isEmpty();
 
         // under replica-router.replicas[n] only the Node's own fields: a misspelt one fails the bind
         MutablePropertySources sources = podPropertySources();
