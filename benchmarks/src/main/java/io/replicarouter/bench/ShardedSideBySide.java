@@ -52,7 +52,11 @@ public final class ShardedSideBySide {
      * @param rowsPerShard  preloaded rows per shard
      * @param warmUp        unmeasured start of each phase
      * @param phase         measured part of each phase
-     * @param firstWarmUp   one unmeasured phase per contender before the first round
+     * @param firstWarmUp   an unmeasured phase per contender and warm-up round before the first round
+     * @param warmUpRounds  at most this many warm-up rounds (alternated like the measured ones); they stop once
+     *                      every contender's ops/s is within {@value #STABLE_PERCENT} % of its previous warm-up
+     *                      phase: the JIT compiles ShardingSphere's parser and router for over a minute on 2 busy
+     *                      cores, and measured rounds before that are not comparable
      * @param rounds        phases per contender (router, ss, [ss-lag-aware], router, ...)
      * @param pairs         stale-read pairs per row, run once on 1 thread and once on {@code pairThreads}
      * @param pairThreads   threads of the second run
@@ -62,17 +66,17 @@ public final class ShardedSideBySide {
      * @param command       the command line, for the report
      */
     public record Settings(String mode, int threads, int poolSize, int rowsPerShard, Duration warmUp, Duration phase,
-                           Duration firstWarmUp, int rounds, int pairs, int pairThreads, boolean lagAware,
-                           Duration quietCheck, Path out, String command) {
+                           Duration firstWarmUp, int warmUpRounds, int rounds, int pairs, int pairThreads,
+                           boolean lagAware, Duration quietCheck, Path out, String command) {
 
         static Settings defaults() {
-            return new Settings("default", 8, 8, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(10),
-                    Duration.ofSeconds(4), 3, 500, 4, true, Duration.ofSeconds(3), null, "");
+            return new Settings("default", 8, 8, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(8),
+                    Duration.ofSeconds(5), 6, 3, 500, 4, true, Duration.ofSeconds(3), null, "");
         }
 
         Settings quick() {
             return new Settings("quick", threads, poolSize, 1_000, Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(1), 2, 40, 2, lagAware, Duration.ofMillis(500), out, command);
+                    Duration.ofSeconds(1), 1, 2, 40, 2, lagAware, Duration.ofMillis(500), out, command);
         }
 
         /** The smoke test's: {@code --quick}. */
@@ -81,8 +85,8 @@ public final class ShardedSideBySide {
         }
 
         Settings withCommand(String c) {
-            return new Settings(mode, threads, poolSize, rowsPerShard, warmUp, phase, firstWarmUp, rounds, pairs,
-                    pairThreads, lagAware, quietCheck, out, c);
+            return new Settings(mode, threads, poolSize, rowsPerShard, warmUp, phase, firstWarmUp, warmUpRounds,
+                    rounds, pairs, pairThreads, lagAware, quietCheck, out, c);
         }
 
         List<String> contenders() {
@@ -116,8 +120,13 @@ public final class ShardedSideBySide {
         }
     }
 
+    /** Warm-up ends when every contender's ops/s moved by at most this much from its previous warm-up phase. */
+    static final int STABLE_PERCENT = 10;
+
     private final Settings settings;
     private final long started = System.nanoTime();
+    private int warmUpRoundsRun;
+    private boolean warmedUp;
 
     private ShardedSideBySide(Settings settings) {
         this.settings = settings;
@@ -169,7 +178,8 @@ public final class ShardedSideBySide {
         String command = "java -cp benchmarks/target/benchmarks.jar " + ShardedSideBySide.class.getName()
                 + (args.length == 0 ? "" : " " + String.join(" ", args));
         return new Settings(s.mode(), threads == null ? s.threads() : threads, s.poolSize(), s.rowsPerShard(),
-                s.warmUp(), phase == null ? s.phase() : phase, s.firstWarmUp(), rounds == null ? s.rounds() : rounds,
+                s.warmUp(), phase == null ? s.phase() : phase, s.firstWarmUp(), s.warmUpRounds(),
+                rounds == null ? s.rounds() : rounds,
                 pairs == null ? s.pairs() : pairs, s.pairThreads(), lagAware, s.quietCheck(), out, command);
     }
 
@@ -231,10 +241,26 @@ public final class ShardedSideBySide {
 
     private List<PkReads.Phase> throughput(TwoShards shards, Map<String, ShardContender> open) throws Exception {
         ProcCpu proc = new ProcCpu(shards.nodes());
-        for (ShardContender c : open.values()) {
-            PkReads.Phase w = PkReads.run(c.name(), "warm-up", c.ds(), shards, proc, settings.threads(),
-                    Duration.ZERO, settings.firstWarmUp());
-            progress(w);
+        Map<String, Double> previous = new LinkedHashMap<>();
+        for (int round = 1; round <= settings.warmUpRounds(); round++) {
+            boolean stable = round > 1;
+            for (ShardContender c : open.values()) {
+                PkReads.Phase w = PkReads.run(c.name(), "warm-up " + round, c.ds(), shards, proc, settings.threads(),
+                        Duration.ZERO, settings.firstWarmUp());
+                progress(w);
+                Double before = previous.put(c.name(), w.opsPerSecond());
+                stable &= before != null
+                        && Math.abs(w.opsPerSecond() - before) <= STABLE_PERCENT / 100.0 * before;
+            }
+            warmUpRoundsRun = round;
+            warmedUp = stable;
+            if (stable) {
+                break;
+            }
+        }
+        if (!warmedUp && settings.warmUpRounds() > 1) {
+            System.out.printf("warning: throughput still changed by more than %d %% after %d warm-up rounds; the"
+                    + " first measured round may be low%n", STABLE_PERCENT, warmUpRoundsRun);
         }
         List<PkReads.Phase> phases = new ArrayList<>();
         for (int round = 1; round <= settings.rounds(); round++) {
@@ -322,7 +348,7 @@ public final class ShardedSideBySide {
     }
 
     private void progress(PkReads.Phase p) {
-        System.out.printf(Locale.ROOT, "[%s] %-9s %2d thr %-16s %,9.0f ops/s  reads on replicas %5.1f %%  errors %d"
+        System.out.printf(Locale.ROOT, "[%s] %-10s %2d thr %-16s %,9.0f ops/s  reads on replicas %5.1f %%  errors %d"
                         + "  JVM %4.1f %%  servers %4.1f %%  others %4.1f %%%s%n", clock(), p.label(), p.threads(),
                 p.contender(), p.opsPerSecond(), p.replicaPercent(), p.errors(), p.cpu().jvmPercent(),
                 p.cpu().serversPercent(), p.cpu().othersPercent(),
@@ -344,10 +370,14 @@ public final class ShardedSideBySide {
                 + " cores.%n%n", quiet));
         md.append(String.format(Locale.ROOT, "Throughput: %d threads of `%s` (random preloaded rows of %,d per shard,"
                         + " autocommit, a borrow per select), %d connections per node for every contender, phases of"
-                        + " %d s after %d ms of warm-up, %d rounds alternated; reads on replicas from every %dth"
+                        + " %d s after %d ms of warm-up, %d rounds alternated (after %d unmeasured rounds of %d s per"
+                        + " contender, %s: each contender's ops/s within %d %% of its previous warm-up, at most %d"
+                        + " rounds); reads on replicas from every %dth"
                         + " select, which also asks `inet_server_port()`. CPU shares are of both cores over the"
                         + " measured window.%n%n", s.threads(), "select item from orders where user_id = ? and id = ?",
                 s.rowsPerShard(), s.poolSize(), s.phase().toSeconds(), s.warmUp().toMillis(), s.rounds(),
+                warmUpRoundsRun, s.firstWarmUp().toSeconds(), warmedUp ? "stable" : "**not stable**", STABLE_PERCENT,
+                s.warmUpRounds(),
                 PkReads.SAMPLE_EVERY));
         md.append("| round | contender | ops/s | reads on replicas | errors | this JVM | servers | others |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");

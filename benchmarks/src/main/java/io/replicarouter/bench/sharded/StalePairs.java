@@ -68,7 +68,8 @@ public final class StalePairs {
                 for (int i = me; i < pairs; i += threads) {
                     int shard = i % TwoShards.SHARDS;
                     try {
-                        int[] r = mode == Mode.SCOPED ? scoped(contender, shards, shard) : pair(contender, shards, shard);
+                        int[] r = mode == Mode.SCOPED ? scoped(contender, shards, shard)
+                                : pair(contender, shards, shard);
                         counts[me][0] += r[0];
                         counts[me][1] += shard == 1 ? r[0] : 0;
                         counts[me][2] += r[1];

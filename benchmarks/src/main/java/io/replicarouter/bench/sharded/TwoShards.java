@@ -48,7 +48,8 @@ public final class TwoShards implements AutoCloseable {
                 shards.clusters.add(c);
                 try (Connection conn = c.primary().connect(); Statement st = conn.createStatement()) {
                     st.execute(TABLE);
-                    st.execute("insert into orders select 2 * u + " + s + ", g, 'item-' || (2 * u + " + s + ") || '-' || g"
+                    st.execute("insert into orders select 2 * u + " + s + ", g,"
+                            + " 'item-' || (2 * u + " + s + ") || '-' || g"
                             + " from generate_series(0, " + (shards.usersPerShard - 1) + ") u,"
                             + " generate_series(1, " + IDS_PER_USER + ") g");
                     st.execute("vacuum analyze orders");
