@@ -105,7 +105,16 @@ public final class CapacityInputs {
             System.exit(2);
             return;
         }
-        run(s, String.join(" ", args));
+        run(s, shellWords(args));
+    }
+
+    /** The arguments as a shell would need them: single-quoted where they hold anything but plain characters. */
+    static String shellWords(String[] args) {
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            words.add(a.matches("[A-Za-z0-9_./=:,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
     }
 
     static Settings parse(String[] args) {
@@ -437,7 +446,7 @@ public final class CapacityInputs {
                 st.execute("CREATE PROCEDURE backlog(n int) LANGUAGE plpgsql AS $$ BEGIN"
                         + " FOR i IN 1..n LOOP"
                         + " IF i % 2 = 0 THEN INSERT INTO events (kv_id, v) VALUES (1 + i % " + ROWS + ", i);"
-                        + " ELSE UPDATE kv SET v = v + 1 WHERE id = 1 + (i * 7919) % " + ROWS + "; END IF;"
+                        + " ELSE UPDATE kv SET v = v + 1 WHERE id = 1 + (i::bigint * 7919) % " + ROWS + "; END IF;"
                         + " COMMIT; END LOOP; END $$");
                 st.execute("SET synchronous_commit = off");
                 st.execute("CALL backlog(" + extra + ")");

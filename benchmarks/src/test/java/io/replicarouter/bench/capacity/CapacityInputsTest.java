@@ -86,6 +86,12 @@ class CapacityInputsTest {
     }
 
     @Test
+    void commandLineIsQuotedForTheShell() {
+        assertThat(CapacityInputs.shellWords(new String[] {"out.properties", "--app-source", "bench.sh 10 2, it's"}))
+                .isEqualTo("out.properties --app-source 'bench.sh 10 2, it'\\''s'");
+    }
+
+    @Test
     void numbersArePlainDecimals() {
         assertThat(CapacityInputs.number(1_234_567.89)).isEqualTo("1234568");
         assertThat(CapacityInputs.number(12.345)).isEqualTo("12.3");
