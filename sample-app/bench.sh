@@ -3,7 +3,8 @@
 #   the topic-list JSON endpoint (/api/topics) and a topic page (/topics/42),
 #   direct to one instance, through nginx (cache off / on) over two instances, and the same endpoints on an instance
 #   whose router is replaced by a plain HikariCP pool on the primary (replica-router.enabled=false) — in one run,
-#   rounds interleaved.  Needs wrk and nginx (Debian packages).  Usage: sample-app/bench.sh [SECONDS] [ROUNDS]
+#   rounds interleaved, with the CPU ms per request of each process group (app JVMs, PostgreSQL, nginx, wrk, machine).
+#   Needs wrk and nginx (Debian packages).  Usage: sample-app/bench.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"; cd "$root"
 secs=${1:-10}; rounds=${2:-2}; conns=${CONNS:-32}
