@@ -12,12 +12,19 @@ import java.sql.Statement;
 import java.util.Locale;
 
 /** One line about the machine and the cluster, for the report. */
-final class Machine {
+public final class Machine {
 
     private Machine() {
     }
 
-    static String describe(PostgresCluster cluster) throws SQLException {
+    /**
+     * One line: cores, CPU model, memory, OS, Java, PostgreSQL version and its fsync / synchronous_commit settings.
+     *
+     * @param cluster the running cluster (its primary is asked)
+     * @return the description
+     * @throws SQLException when the primary cannot be asked
+     */
+    public static String describe(PostgresCluster cluster) throws SQLException {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%d cores (%s), %.0f GiB, %s %s, Java %s (%s)",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), memoryGiB(), System.getProperty("os.name"),

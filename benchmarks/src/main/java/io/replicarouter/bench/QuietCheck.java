@@ -3,7 +3,7 @@ package io.replicarouter.bench;
 import java.time.Duration;
 
 /** How busy the machine is before a run: the share of the cores that other processes take. */
-final class QuietCheck {
+public final class QuietCheck {
 
     private QuietCheck() {
     }
@@ -11,8 +11,12 @@ final class QuietCheck {
     /**
      * Watches {@code /proc/stat} for {@code time} while this JVM idles, and returns the busy share of the cores
      * minus this JVM's own, in percent (0 where /proc cannot be read).
+     *
+     * @param time how long to watch
+     * @return the other processes' share of all cores, in percent
+     * @throws InterruptedException when interrupted while watching
      */
-    static double othersPercent(Duration time) throws InterruptedException {
+    public static double othersPercent(Duration time) throws InterruptedException {
         long[] m0 = ProcCpu.machine();
         long[] self0 = ProcCpu.userAndSystem(ProcessHandle.current().pid());
         Thread.sleep(time.toMillis());
