@@ -6,13 +6,16 @@ import io.replicarouter.RoutingListener;
 import io.replicarouter.embedded.ClusterNode;
 import io.replicarouter.embedded.EmbeddedCluster;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Two shard groups for the tests, each a real embedded primary with one streaming replica (fsync and
@@ -62,6 +65,28 @@ final class ShardGroups implements AutoCloseable {
                 .listener(recorder)
                 .poolSize(4)
                 .build();
+    }
+
+    /** Before each test: every cluster as started (replay resumed, nodes up), caught up, events forgotten. */
+    void reset() {
+        clusters.forEach(c -> c.reset());
+        catchUp();
+        forget();
+    }
+
+    /** Inserts an order of {@code user} with the next id of {@code ids} through {@code ds}; returns the id. */
+    static long insert(DataSource ds, AtomicLong ids, long user, String item) throws SQLException {
+        long id = ids.incrementAndGet();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into orders (user_id, id, item) values (?, ?, ?)")) {
+            ps.setLong(1, user);
+            ps.setLong(2, id);
+            ps.setString(3, item);
+            if (ps.executeUpdate() != 1) {
+                throw new AssertionError("order " + id + " of user " + user + " not inserted");
+            }
+        }
+        return id;
     }
 
     /** Every recorded event of every shard is forgotten. */

@@ -49,21 +49,11 @@ class ShardedRoutingIT {
 
     @BeforeEach
     void healthy() {
-        groups.clusters.forEach(c -> c.reset());
-        groups.catchUp();
-        groups.forget();
+        groups.reset();
     }
 
     private static long insert(long user, String item) throws SQLException {
-        long id = IDS.incrementAndGet();
-        try (Connection c = sharded.getConnection();
-             PreparedStatement ps = c.prepareStatement("insert into orders (user_id, id, item) values (?, ?, ?)")) {
-            ps.setLong(1, user);
-            ps.setLong(2, id);
-            ps.setString(3, item);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
-        return id;
+        return ShardGroups.insert(sharded, IDS, user, item);
     }
 
     private static String read(Connection c, long user, long id) throws SQLException {

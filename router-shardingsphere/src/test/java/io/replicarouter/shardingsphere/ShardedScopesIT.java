@@ -65,22 +65,12 @@ class ShardedScopesIT {
 
     @BeforeEach
     void healthy() {
-        groups.clusters.forEach(c -> c.reset());
-        groups.catchUp();
-        groups.forget();
+        groups.reset();
         recordersB.forEach(ShardGroups.Recorder::drain);
     }
 
     private static long insert(ShardedDataSource ds, long user, String item) throws SQLException {
-        long id = IDS.incrementAndGet();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("insert into orders (user_id, id, item) values (?, ?, ?)")) {
-            ps.setLong(1, user);
-            ps.setLong(2, id);
-            ps.setString(3, item);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
-        return id;
+        return ShardGroups.insert(ds, IDS, user, item);
     }
 
     private static String read(ShardedDataSource ds, long user, long id) throws SQLException {

@@ -80,8 +80,7 @@ class ShardedSpringIT {
 
     @BeforeEach
     void healthy() {
-        groups.clusters.forEach(c -> c.reset());
-        groups.catchUp();
+        groups.reset();
         recorders.forEach(ShardGroups.Recorder::drain);
     }
 
