@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * The capacity command: {@code java -cp benchmarks/target/benchmarks.jar io.replicarouter.bench.capacity.Capacity
  * --target-rps 1000000 --read-share 0.95 --cache-hit 0.6}. Measured figures come from a results file
- * ({@code --inputs}, default {@code docs/capacity-inputs.properties}); each can be overridden by a flag. Bad input
+ * ({@code --inputs}, default {@code docs/capacity-inputs.properties}); each can be overridden by a flag, and the
+ * file's {@code cache.hit_ratio} (when it has one) is the default of {@code --cache-hit}. Bad input
  * prints a message naming the flag and exits with code 2.
  */
 public final class Capacity {
@@ -31,6 +32,9 @@ public final class Capacity {
         FIGURE_KEYS.put("--replay-bytes-per-second", "replica.replay_bytes_per_second");
         FIGURE_KEYS.put("--pooler-tx-per-core", "pooler.transactions_per_core_second");
     }
+
+    /** The results-file key of the cache hit ratio, the default of {@code --cache-hit} when the file has it. */
+    static final String CACHE_KEY = "cache.hit_ratio";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -157,7 +161,18 @@ public final class Capacity {
                 fig.get("--wal-bytes-per-write"), fig.get("--replay-bytes-per-second"),
                 fig.get("--pooler-tx-per-core"));
 
-        double cacheHit = share("--cache-hit", v.get("--cache-hit"), true);
+        String cacheRaw = v.get("--cache-hit");
+        String cacheFlag = "--cache-hit";
+        if (flags.containsKey("--cache-hit")) {
+            sources.put(CACHE_KEY, "flag --cache-hit");
+        } else if (file.getProperty(CACHE_KEY) != null) {
+            cacheRaw = file.getProperty(CACHE_KEY).trim();
+            cacheFlag = CACHE_KEY + " in " + inputs;
+            sources.put(CACHE_KEY, "file " + inputs);
+        } else {
+            sources.put(CACHE_KEY, "default: no cache");
+        }
+        double cacheHit = share(cacheFlag, cacheRaw, true);
         double readShare = share("--read-share", v.get("--read-share"), true);
         double util = share("--utilisation", v.get("--utilisation"), false);
         double qpr = number("--queries-per-request", v.get("--queries-per-request"));
@@ -230,6 +245,7 @@ public final class Capacity {
                 + " planned utilisation %.2f%n", w.targetRps(), w.cacheHit(), w.queriesPerRequest(), w.readShare(),
                 w.utilisation()));
         sb.append("Figures:\n");
+        sb.append(String.format(Locale.ROOT, "  cache hit ratio: %.3f (%s)%n", w.cacheHit(), p.sources.get(CACHE_KEY)));
         line(sb, "app req/s per core", f.appRequestsPerCoreSecond(), p.sources.get("app.requests_per_core_second"));
         line(sb, "replica reads/s per core", f.replicaReadsPerCoreSecond(), p.sources.get("replica.reads_per_core_second"));
         line(sb, "primary writes/s per core", f.primaryWritesPerCoreSecond(), p.sources.get("primary.writes_per_core_second"));

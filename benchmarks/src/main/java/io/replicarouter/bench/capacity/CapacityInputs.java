@@ -70,9 +70,12 @@ public final class CapacityInputs {
     /** Keys in the order they are written. */
     static final List<String> KEYS = List.of("app.requests_per_core_second", "replica.reads_per_core_second",
             "primary.writes_per_core_second", "primary.wal_bytes_per_write", "replica.replay_bytes_per_second",
-            "replica.replay_bytes_per_cpu_second", "pooler.transactions_per_core_second");
+            "replica.replay_bytes_per_cpu_second", "pooler.transactions_per_core_second", "cache.hit_ratio");
 
     static final String APP_KEY = "app.requests_per_core_second";
+
+    /** The HTTP cache's hit ratio, measured with {@code sample-app/wrk/mixed.lua}; given or kept, like the app's. */
+    static final String CACHE_KEY = "cache.hit_ratio";
 
     /** Written for reference after the replay rate; not one of {@link Capacity}'s figures. */
     static final String REPLAY_CPU_KEY = "replica.replay_bytes_per_cpu_second";
@@ -83,7 +86,12 @@ public final class CapacityInputs {
     }
 
     /** The command's settings. */
-    record Settings(Path out, int seconds, int threads, boolean quick, Double appRps, String appSource) {
+    record Settings(Path out, int seconds, int threads, boolean quick, Double appRps, String appSource,
+                    Double cacheHit, String cacheSource) {
+
+        Settings(Path out, int seconds, int threads, boolean quick, Double appRps, String appSource) {
+            this(out, seconds, threads, quick, appRps, appSource, null, null);
+        }
     }
 
     /** One measured figure and how it was measured. */
@@ -125,6 +133,8 @@ public final class CapacityInputs {
         boolean secondsGiven = false;
         Double appRps = null;
         String appSource = null;
+        Double cacheHit = null;
+        String cacheSource = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -146,10 +156,22 @@ public final class CapacityInputs {
                     }
                 }
                 case "--app-source" -> appSource = value(args, i++);
+                case "--cache-hit-ratio" -> {
+                    String raw = value(args, i++);
+                    try {
+                        cacheHit = Double.parseDouble(raw);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(a + " must be a number, got '" + raw + "'");
+                    }
+                    if (!(cacheHit >= 0 && cacheHit < 1)) {
+                        throw new IllegalArgumentException(a + " must be in [0,1), got " + raw);
+                    }
+                }
+                case "--cache-source" -> cacheSource = value(args, i++);
                 default -> {
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown flag " + a + "; known: --seconds, --threads, --quick,"
-                                + " --app-rps-per-core, --app-source");
+                                + " --app-rps-per-core, --app-source, --cache-hit-ratio, --cache-source");
                     }
                     if (out != null) {
                         throw new IllegalArgumentException("one output path only, got " + out + " and " + a);
@@ -165,11 +187,18 @@ public final class CapacityInputs {
         if (appSource != null && (appSource.isBlank() || appSource.contains("\n"))) {
             throw new IllegalArgumentException("--app-source must be one non-blank line");
         }
+        if ((cacheHit == null) != (cacheSource == null)) {
+            throw new IllegalArgumentException("--cache-hit-ratio and --cache-source go together (the file says where"
+                    + " the figure came from)");
+        }
+        if (cacheSource != null && (cacheSource.isBlank() || cacheSource.contains("\n"))) {
+            throw new IllegalArgumentException("--cache-source must be one non-blank line");
+        }
         if (quick && !secondsGiven) {
             seconds = 1;
         }
         return new Settings(out == null ? Path.of("docs/capacity-inputs.properties") : out, seconds, threads, quick,
-                appRps, appSource);
+                appRps, appSource, cacheHit, cacheSource);
     }
 
     private static String value(String[] args, int i) {
@@ -233,7 +262,8 @@ public final class CapacityInputs {
             for (String line : f.how().split("\n")) {
                 sb.append("# ").append(line).append('\n');
             }
-            sb.append(key).append('=').append(number(f.value())).append('\n');
+            sb.append(key).append('=').append(key.equals(CACHE_KEY)
+                    ? String.format(Locale.ROOT, "%.3f", f.value()) : number(f.value())).append('\n');
         }
         return sb.toString();
     }
@@ -244,6 +274,11 @@ public final class CapacityInputs {
 
     /** The app figure and its comment from an existing file, if it has one. */
     static Optional<Figure> existingApp(Path file) throws IOException {
+        return existing(file, APP_KEY);
+    }
+
+    /** A figure this command does not measure ({@code key}) and its comment, from an existing file. */
+    static Optional<Figure> existing(Path file, String key) throws IOException {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -251,7 +286,7 @@ public final class CapacityInputs {
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         }
-        String v = p.getProperty(APP_KEY);
+        String v = p.getProperty(key);
         if (v == null) {
             return Optional.empty();
         }
@@ -259,7 +294,7 @@ public final class CapacityInputs {
         List<String> lines = Files.readAllLines(file);
         List<String> comment = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(APP_KEY + "=")) {
+            if (lines.get(i).startsWith(key + "=")) {
                 for (int j = i - 1; j >= 0 && lines.get(j).startsWith("#"); j--) {
                     comment.add(0, lines.get(j).substring(1).trim());
                 }
@@ -277,6 +312,11 @@ public final class CapacityInputs {
             existingApp(s.out()).ifPresentOrElse(f -> figures.put(APP_KEY, f), () -> System.out.println(
                     "note: no --app-rps-per-core given and no existing " + APP_KEY + " in " + s.out()
                             + "; the file will lack it (take it from sample-app/bench.sh)"));
+        }
+        if (s.cacheHit() != null) {
+            figures.put(CACHE_KEY, new Figure(s.cacheHit(), "cache: " + s.cacheSource()));
+        } else {
+            existing(s.out(), CACHE_KEY).ifPresent(f -> figures.put(CACHE_KEY, f));
         }
         double othersBefore = QuietCheck.othersPercent(Duration.ofSeconds(s.quick() ? 1 : 3));
         System.out.printf(Locale.ROOT, "other processes before the run: %.1f %% of the cores%n", othersBefore);

@@ -108,6 +108,7 @@ class CapacityInputsTest {
         f.put("primary.writes_per_core_second", new CapacityInputs.Figure(3_000, "writes"));
         f.put("replica.reads_per_core_second", new CapacityInputs.Figure(12_000, "reads"));
         f.put("app.requests_per_core_second", new CapacityInputs.Figure(700, "app: from bench.sh"));
+        f.put(CapacityInputs.CACHE_KEY, new CapacityInputs.Figure(0.5, "cache: mixed.lua"));
         String text = CapacityInputs.format(List.of("header one", "Command: x"), f);
 
         assertThat(text).startsWith("# header one\n# Command: x\n");
@@ -147,5 +148,31 @@ class CapacityInputsTest {
         assertThat(kept.value()).isEqualTo(812.0);
         assertThat(kept.how()).startsWith("app: bench.sh direct round\nsecond line\n").contains("kept from the previous file");
         assertThat(CapacityInputs.existingApp(dir.resolve("absent.properties"))).isEmpty();
+    }
+
+    @Test
+    void theCacheHitRatioIsGivenWithItsSourceOrKept() throws IOException {
+        CapacityInputs.Settings given = CapacityInputs.parse(new String[] {"--cache-hit-ratio", "0.68",
+                "--cache-source", "wrk mixed.lua"});
+        assertThat(given.cacheHit()).isEqualTo(0.68);
+        assertThat(given.cacheSource()).isEqualTo("wrk mixed.lua");
+        String text = CapacityInputs.format(List.of("h"), Map.of(CapacityInputs.CACHE_KEY,
+                new CapacityInputs.Figure(0.68, "cache: wrk")));
+        assertThat(text).contains("# cache: wrk\ncache.hit_ratio=0.680\n");
+        Path file = dir.resolve("with-cache.properties");
+        Files.writeString(file, text);
+        CapacityInputs.Figure kept = CapacityInputs.existing(file, CapacityInputs.CACHE_KEY).orElseThrow();
+        assertThat(kept.value()).isEqualTo(0.68);
+        assertThat(kept.how()).startsWith("cache: wrk\n").contains("kept from the previous file");
+    }
+
+    @Test
+    void badCacheHitFlagsNameTheFlag() {
+        assertThatThrownBy(() -> CapacityInputs.parse(new String[] {"--cache-hit-ratio", "1", "--cache-source", "x"}))
+                .hasMessageContaining("--cache-hit-ratio must be in [0,1)");
+        assertThatThrownBy(() -> CapacityInputs.parse(new String[] {"--cache-hit-ratio", "most", "--cache-source", "x"}))
+                .hasMessageContaining("--cache-hit-ratio must be a number");
+        assertThatThrownBy(() -> CapacityInputs.parse(new String[] {"--cache-hit-ratio", "0.5"}))
+                .hasMessageContaining("--cache-hit-ratio and --cache-source go together");
     }
 }

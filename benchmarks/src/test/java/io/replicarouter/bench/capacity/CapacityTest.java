@@ -74,6 +74,30 @@ class CapacityTest {
     }
 
     @Test
+    void theFilesCacheHitRatioIsTheDefaultAndTheFlagOverridesIt() throws IOException {
+        Files.writeString(inputs, "cache.hit_ratio=0.750\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(run("--target-rps", "10000")).isZero();
+        assertThat(out()).contains("cache hit 0.75").contains("cache hit ratio: 0.750 (file " + inputs)
+                .contains("Load: 2,500 req/s reach the app");
+        out.reset();
+        assertThat(run("--target-rps", "10000", "--cache-hit", "0.5")).isZero();
+        assertThat(out()).contains("cache hit ratio: 0.500 (flag --cache-hit)").contains("Load: 5,000 req/s reach the app");
+    }
+
+    @Test
+    void withoutTheFileOrFlagThereIsNoCache() {
+        assertThat(run("--target-rps", "10000")).isZero();
+        assertThat(out()).contains("cache hit ratio: 0.000 (default: no cache)").contains("Load: 10,000 req/s reach");
+    }
+
+    @Test
+    void aBadCacheHitRatioInTheFileNamesTheKey() throws IOException {
+        Files.writeString(inputs, "cache.hit_ratio=1.5\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(run("--target-rps", "10000")).isEqualTo(2);
+        assertThat(err()).contains("cache.hit_ratio in " + inputs).contains("1.5");
+    }
+
+    @Test
     void missingPoolerFigureWhenNeededNamesFlag() {
         assertThat(run("--target-rps", "100000", "--read-share", "0.5")).isEqualTo(2);
         assertThat(err()).contains("--pooler-tx-per-core");
