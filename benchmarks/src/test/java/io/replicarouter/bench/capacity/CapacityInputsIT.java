@@ -27,7 +27,7 @@ class CapacityInputsIT {
     void quickRunWritesEveryFigureAndCapacityReadsIt() throws Exception {
         Path file = dir.resolve("capacity-inputs.properties");
         String[] args = {file.toString(), "--quick", "--threads", "2", "--app-rps-per-core", "500", "--app-source",
-                "given by the test"};
+                "given by the test", "--cache-hit-ratio", "0.25", "--cache-source", "given too"};
         CapacityInputs.run(CapacityInputs.parse(args), CapacityInputs.shellWords(args));
 
         String text = Files.readString(file);
@@ -45,6 +45,7 @@ class CapacityInputsIT {
             assertThat(Double.parseDouble(p.getProperty(key))).as(key).isPositive();
         }
         assertThat(p.getProperty("app.requests_per_core_second")).isEqualTo("500.0");
+        assertThat(p.getProperty("cache.hit_ratio")).isEqualTo("0.250");
         assertThat(text).contains("# app: given by the test").contains("# Command: java -cp")
                 .contains("fsync=on, synchronous_commit=on").contains("QUICK SMOKE RUN")
                 .contains("Other processes' CPU share (QuietCheck)");
@@ -57,6 +58,6 @@ class CapacityInputsIT {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Replicas: ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Replicas: ").contains("cache hit ratio: 0.250 (file");
     }
 }
