@@ -1,8 +1,9 @@
 package io.replicarouter;
 
 /**
- * While open, every statement the current thread runs through the data source that opened it goes to the
- * primary (reason {@link RouteReason#FORCED}). Scopes nest; close each one, best with try-with-resources:
+ * While open, every statement the current thread runs through the data source that opened it (or through any
+ * member of the {@link RoutingGroup} that opened it) goes to the primary (reason {@link RouteReason#FORCED}).
+ * Scopes nest; close each one, best with try-with-resources:
  * <pre>{@code
  * try (PrimaryScope scope = dataSource.forcePrimary()) {
  *     // reads here see everything committed on the primary

@@ -177,7 +177,7 @@ class RoutingGroupIT {
             token = scope.token();
         }
         try (RoutingGroup.Scope resumed = instanceB.resumeScope(token)) {
-            b0.events.clear();
+            b0.events.routed.clear();
             assertThat(read(b1)).isEqualTo(9);
             assertThat(read(b0)).isZero();
             assertThat(b0.events.routed).containsExactly(c0.replica(0).name() + ":" + RouteReason.READ);

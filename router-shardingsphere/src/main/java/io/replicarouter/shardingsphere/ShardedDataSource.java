@@ -10,26 +10,29 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * ShardingSphere's {@code DataSource} over routed shard groups, as {@link ShardedRouting#builder()} builds it, with
  * one consistency scope and one force-primary region over every shard: a scope opened here is open in each shard's
  * {@link RoutingDataSource}, its token carries one position per shard (cluster), and both reach the threads on
- * which ShardingSphere runs parts of a statement. The routers stay the application's (closing this closes
- * ShardingSphere's side only) unless it was built with {@link ShardedRouting.Builder#ownShards()}.
+ * which ShardingSphere runs parts of a statement. Routers the application gave stay its own (closing this closes
+ * ShardingSphere's side only) unless it was built with {@link ShardedRouting.Builder#ownShards()}; routers the
+ * builder made are closed with it.
  */
 public final class ShardedDataSource implements DataSource, AutoCloseable {
 
     private final DataSource sharding;
     private final RoutingGroup group;
     private final ScopeTransmitter transmitter;
-    private final boolean ownsShards;
+    private final Set<String> owned;
 
-    ShardedDataSource(DataSource sharding, RoutingGroup group, boolean ownsShards) {
+    /** @param owned the shards whose routers closing this closes */
+    ShardedDataSource(DataSource sharding, RoutingGroup group, Set<String> owned) {
         this.sharding = sharding;
         this.group = group;
-        this.ownsShards = ownsShards;
+        this.owned = owned;
         this.transmitter = ScopeTransmitter.register(group);
     }
 
@@ -109,8 +112,8 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Closes ShardingSphere's DataSource and stops carrying scopes into its threads; the routers stay open, unless
-     * it was built with {@link ShardedRouting.Builder#ownShards()}.
+     * Closes ShardingSphere's DataSource and stops carrying scopes into its threads, and the routers it owns: those
+     * the builder made, or all with {@link ShardedRouting.Builder#ownShards()}; the others stay open.
      */
     @Override
     public void close() throws Exception {
@@ -120,9 +123,11 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
                 closeable.close();
             }
         } finally {
-            if (ownsShards) {
-                group.members().values().forEach(RoutingDataSource::close);
-            }
+            group.members().forEach((name, router) -> {
+                if (owned.contains(name)) {
+                    router.close();
+                }
+            });
         }
     }
 

@@ -13,9 +13,12 @@ import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,8 +37,9 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * The result wraps ShardingSphere's own {@code DataSource} and adds one consistency scope and one force-primary
- * region over every shard ({@link ShardedDataSource}); closing it does not close the shards' routers (the
- * application built them, it closes them).
+ * region over every shard ({@link ShardedDataSource}); closing it does not close the routers the application
+ * gave (it built them, it closes them), unless the builder was told {@link Builder#ownShards()}; it closes the
+ * routers the builder made ({@link Builder#shard(String, Supplier)}).
  */
 public final class ShardedRouting {
 
@@ -53,7 +57,9 @@ public final class ShardedRouting {
     /** Collects shards and sharded tables; {@link #build()} checks them and creates ShardingSphere's DataSource. */
     public static final class Builder {
 
-        private final Map<String, RoutingDataSource> shards = new LinkedHashMap<>();
+        private final Map<String, Supplier<RoutingDataSource>> shards = new LinkedHashMap<>();
+        private final Set<String> made = new HashSet<>();
+        private final Map<String, RoutingDataSource> built = new LinkedHashMap<>();
         private final List<Table> tables = new ArrayList<>();
         private final Properties properties = new Properties();
         private String databaseName = "sharded";
@@ -67,12 +73,34 @@ public final class ShardedRouting {
 
         /** A shard group: ShardingSphere's data source {@code name} is {@code router}. In the order of the shards. */
         public Builder shard(String name, RoutingDataSource router) {
-            requireName("shard name", name);
             if (router == null) {
+                requireName("shard name", name);
                 throw new IllegalArgumentException("shard '" + name + "': router must not be null");
             }
+            return add(name, () -> router, false);
+        }
+
+        /**
+         * A shard group whose router {@link #build()} makes, in the order of the shards
+         * ({@code () -> RoutingDataSources.fromProperties(env, "shards.ds-0")} in Spring): when a later shard's
+         * router cannot be made, or the build fails, the routers made so far are closed, so a failed start leaks no
+         * pool. The result owns the routers it made; close it to close them.
+         */
+        public Builder shard(String name, Supplier<RoutingDataSource> router) {
+            if (router == null) {
+                requireName("shard name", name);
+                throw new IllegalArgumentException("shard '" + name + "': router must not be null");
+            }
+            return add(name, router, true);
+        }
+
+        private Builder add(String name, Supplier<RoutingDataSource> router, boolean makes) {
+            requireName("shard name", name);
             if (shards.putIfAbsent(name, router) != null) {
                 throw new IllegalArgumentException("shard '" + name + "' is given twice");
+            }
+            if (makes) {
+                made.add(name);
             }
             return this;
         }
@@ -100,8 +128,9 @@ public final class ShardedRouting {
         }
 
         /**
-         * The sharded DataSource owns the shards' routers: closing it closes them, and {@link #build()} closes them
-         * when it fails (for a DataSource that is the application's one bean, as in Spring).
+         * The sharded DataSource owns every shard's router, also those given made: closing it closes them, and
+         * {@link #build()} closes them when it fails. Routers the builder makes ({@link #shard(String, Supplier)})
+         * are owned without it.
          */
         public Builder ownShards() {
             this.ownShards = true;
@@ -131,11 +160,14 @@ public final class ShardedRouting {
          *                                  that sign tokens with different secrets (see {@link RoutingGroup#of})
          */
         public ShardedDataSource build() throws SQLException {
+            built.clear();
             try {
                 return create();
             } catch (RuntimeException | SQLException e) {
-                if (ownShards) {
-                    shards.values().forEach(RoutingDataSource::close);
+                for (Map.Entry<String, RoutingDataSource> shard : built.entrySet()) {
+                    if (ownShards || made.contains(shard.getKey())) {
+                        shard.getValue().close();
+                    }
                 }
                 throw e;
             }
@@ -162,15 +194,22 @@ public final class ShardedRouting {
                 rule.getShardingAlgorithms().put(algorithmName,
                         t.algorithm() != null ? t.algorithm() : inline(t, nodes));
             }
-            RoutingGroup group = RoutingGroup.of(shards); // after the checks that need no server
+            for (Map.Entry<String, Supplier<RoutingDataSource>> shard : shards.entrySet()) { // after the checks that need no server
+                RoutingDataSource router = shard.getValue().get();
+                if (router == null) {
+                    throw new IllegalArgumentException("shard '" + shard.getKey() + "': its supplier made no router");
+                }
+                built.put(shard.getKey(), router);
+            }
+            RoutingGroup group = RoutingGroup.of(built);
             List<RuleConfiguration> rules = List.of(rule);
             Map<String, DataSource> dataSources = new LinkedHashMap<>();
-            for (Map.Entry<String, RoutingDataSource> shard : shards.entrySet()) {
+            for (Map.Entry<String, RoutingDataSource> shard : built.entrySet()) {
                 dataSources.put(shard.getKey(), new RoutedShard(shard.getKey(), shard.getValue()));
             }
             return new ShardedDataSource(
                     ShardingSphereDataSourceFactory.createDataSource(databaseName, null, dataSources, rules, properties),
-                    group, ownShards);
+                    group, ownShards ? Set.copyOf(built.keySet()) : Set.copyOf(made));
         }
 
         /** {@code <prefix>${column % n}}, when the shards are named prefix0 to prefix(n-1) in order. */

@@ -49,7 +49,14 @@ class ShardedRoutingTest {
 
     @Test
     void aNullRouter() {
-        assertThatThrownBy(() -> ShardedRouting.builder().shard("ds_0", null))
+        assertThatThrownBy(() -> ShardedRouting.builder().shard("ds_0", (RoutingDataSource) null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shard 'ds_0': router");
+    }
+
+    @Test
+    void aNullSupplier() {
+        assertThatThrownBy(() -> ShardedRouting.builder().shard("ds_0",
+                (java.util.function.Supplier<RoutingDataSource>) null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shard 'ds_0': router");
     }
 

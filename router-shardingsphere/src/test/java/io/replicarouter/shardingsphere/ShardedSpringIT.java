@@ -48,12 +48,11 @@ class ShardedSpringIT {
         @Bean(destroyMethod = "close")
         ShardedDataSource dataSource(Environment env) throws SQLException {
             return ShardedRouting.builder()
-                    .shard("ds_0", RoutingDataSources.fromProperties(env, "shards.ds-0",
+                    .shard("ds_0", () -> RoutingDataSources.fromProperties(env, "shards.ds-0",
                             b -> b.listener(recorders.get(0))))
-                    .shard("ds_1", RoutingDataSources.fromProperties(env, "shards.ds-1",
+                    .shard("ds_1", () -> RoutingDataSources.fromProperties(env, "shards.ds-1",
                             b -> b.listener(recorders.get(1))))
                     .table("orders", "user_id")
-                    .ownShards()
                     .build();
         }
     }
@@ -133,7 +132,6 @@ class ShardedSpringIT {
             assertThat(jdbc.queryForObject("select item from orders where user_id = ? and id = ?", String.class,
                     10L, 1L)).as("the control: outside the scope, the paused replica").isEqualTo("spring-0");
         });
-        assertThat(groups.clusters.get(0).primary()).isNotNull();
     }
 
     @Test
@@ -146,11 +144,33 @@ class ShardedSpringIT {
                 .hasMessageContaining("closed");
     }
 
+    /** Client connections to shard 0's primary other than this one. */
+    private static long connectionsToShard0() throws SQLException {
+        try (java.sql.Connection c = groups.primary(0).connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where backend_type ="
+                     + " 'client backend' and pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
-    void aBadValueOfOneShardFailsTheStartNamingItsProperty() {
+    void aBadValueOfOneShardFailsTheStartNamingItsPropertyAndLeaksNoPool() throws Exception {
+        long before = connectionsToShard0();
         runner.withPropertyValues(properties()).withPropertyValues("shards.ds-1.max-lag=2d").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasStackTraceContaining("shards.ds-1.max-lag");
+        });
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (connectionsToShard0() > before && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+        }
+        assertThat(connectionsToShard0()).as("shard 0's router, made before shard 1's failed, was closed")
+                .isEqualTo(before);
+        runner.withPropertyValues(properties()).withPropertyValues("shards.ds-1.maxLag=3d").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).as("a relaxed name is named as the property")
+                    .hasStackTraceContaining("'3d' for configuration property 'shards.ds-1.max-lag'");
         });
         runner.withPropertyValues(properties()).withPropertyValues("shards.ds-0.replicas[1].name=x").run(context -> {
             assertThat(context).hasFailed();

@@ -142,10 +142,12 @@ final class RouterFactory {
         String property = SETTINGS.get(setting);
         if (property != null && ownPrefix != null) {
             String own = ownPrefix + property.substring("replica-router".length());
-            property = environment.containsProperty(own) ? own : property;
+            // bound as the Binder binds it: also camelCase keys and environment variables
+            property = binder.bind(own, Bindable.of(String.class)).isBound() ? own : property;
         }
         if (property != null) {
-            String written = "tokenSecret".equals(setting) ? null : environment.getProperty(property);
+            String written = "tokenSecret".equals(setting) ? null
+                    : binder.bind(property, Bindable.of(String.class)).orElse(null);
             return new ReplicaRouterConfigurationException(property, written != null ? written : refused.value(),
                     reason, e);
         }
