@@ -86,32 +86,53 @@ public final class ProcCpu {
     }
 
     /** {busy, total} of the "cpu" line: user nice system idle iowait irq softirq steal (guest is in user). */
-    static long[] machine() {
+    public static long[] machine() {
+        long[] t = machineTicks();
+        return new long[] {t[0], t[1]};
+    }
+
+    /** {iowait, total} of the "cpu" line ({0, 0} where /proc cannot be read). */
+    public static long[] machineIoWait() {
+        long[] t = machineTicks();
+        return new long[] {t[2], t[1]};
+    }
+
+    private static long[] machineTicks() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
                 if (line.startsWith("cpu ")) {
-                    return parseCpuLine(line);
+                    return parseCpuTicks(line);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or /proc not mounted
         }
-        return new long[] {0, 0};
+        return new long[] {0, 0, 0};
     }
 
     /** {busy, total} of a {@code cpu} line of /proc/stat. */
     static long[] parseCpuLine(String line) {
+        long[] t = parseCpuTicks(line);
+        return new long[] {t[0], t[1]};
+    }
+
+    /** {busy, total, iowait} of a {@code cpu} line of /proc/stat. */
+    private static long[] parseCpuTicks(String line) {
         String[] f = line.trim().split("\\s+");
         long total = 0;
         long idle = 0;
+        long ioWait = 0;
         for (int i = 1; i < f.length && i <= 8; i++) {
             long v = Long.parseLong(f[i]);
             total += v;
             if (i == 4 || i == 5) { // idle, iowait
                 idle += v;
             }
+            if (i == 5) {
+                ioWait = v;
+            }
         }
-        return new long[] {total - idle, total};
+        return new long[] {total - idle, total, ioWait};
     }
 
     /** The server's ticks: the postmaster (with its reaped children) and every live descendant. */
@@ -143,7 +164,7 @@ public final class ProcCpu {
     }
 
     /** utime + stime of a process (plus cutime + cstime, its reaped children's, when asked); 0 when gone. */
-    static long processTicks(long pid, boolean withChildren) {
+    public static long processTicks(long pid, boolean withChildren) {
         try {
             return parseStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat")), withChildren);
         } catch (IOException | RuntimeException e) {

@@ -506,9 +506,9 @@ public final class CapacityInputs {
             ProcCpu rcpu = new ProcCpu(List.of(replica));
             long startupPid = startupProcess(replica);
             ProcCpu.Reading rBefore = rcpu.read();
-            long[] ioBefore = machineIoWait();
-            long[] mBefore = machine();
-            long startup0 = startupPid > 0 ? ticks(startupPid) : 0;
+            long[] ioBefore = ProcCpu.machineIoWait();
+            long[] mBefore = ProcCpu.machine();
+            long startup0 = startupPid > 0 ? ProcCpu.processTicks(startupPid, false) : 0;
             long r0 = System.nanoTime();
             cluster.resumeReplay(replica);
             long polls = 0;
@@ -520,10 +520,10 @@ public final class CapacityInputs {
                 Thread.sleep(1);
             }
             long replayNanos = System.nanoTime() - r0;
-            long startupTicks = startupPid > 0 ? ticks(startupPid) - startup0 : -1;
+            long startupTicks = startupPid > 0 ? ProcCpu.processTicks(startupPid, false) - startup0 : -1;
             ProcCpu.Share rShare = rcpu.read().since(rBefore);
-            long[] ioAfter = machineIoWait();
-            long[] mAfter = machine();
+            long[] ioAfter = ProcCpu.machineIoWait();
+            long[] mAfter = ProcCpu.machine();
             double rate = perSecond("replay", backlog, replayNanos);
             // the startup process replays alone: its share of one core says whether replay waited for anything
             double startupPercent = startupTicks < 0 ? Double.NaN
@@ -605,13 +605,13 @@ public final class CapacityInputs {
                         }
                     }
                 }
-                long[] m0 = machine();
-                long b0 = ticks(pid);
+                long[] m0 = ProcCpu.machine();
+                long b0 = ProcCpu.processTicks(pid, false);
                 long t0 = System.nanoTime();
                 long ops = load(s.seconds(), s.threads(), tx);
                 long nanos = System.nanoTime() - t0;
-                long b1 = ticks(pid);
-                long[] m1 = machine();
+                long b1 = ProcCpu.processTicks(pid, false);
+                long[] m1 = ProcCpu.machine();
                 double perCore = perCoreSecond("pooler transactions", ops, b1 - b0);
                 figures.put("pooler.transactions_per_core_second", new Figure(perCore, String.format(Locale.ROOT,
                         "pooler: %d autocommit primary-key SELECTs (one statement = one transaction) through PgBouncer %s"
@@ -691,43 +691,6 @@ public final class CapacityInputs {
         } catch (IOException | RuntimeException e) {
             return "";
         }
-    }
-
-    /** utime + stime of one process, in ticks. */
-    private static long ticks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
-
-    /** {busy, total} ticks of the machine. */
-    private static long[] machine() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-            if (line.startsWith("cpu ")) {
-                String[] f = line.trim().split("\\s+");
-                long total = 0;
-                for (int i = 1; i <= 8 && i < f.length; i++) {
-                    total += Long.parseLong(f[i]);
-                }
-                return new long[] {total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total};
-            }
-        }
-        return new long[] {0, 0};
-    }
-
-    /** {iowait, total} ticks of the machine. */
-    private static long[] machineIoWait() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-            if (line.startsWith("cpu ")) {
-                String[] f = line.trim().split("\\s+");
-                long total = 0;
-                for (int i = 1; i <= 8 && i < f.length; i++) {
-                    total += Long.parseLong(f[i]);
-                }
-                return new long[] {Long.parseLong(f[5]), total};
-            }
-        }
-        return new long[] {0, 1};
     }
 
     private static double ticksToSeconds(long ticks) {
